@@ -1,0 +1,53 @@
+# Both service images from one Maven reactor build. The legacy builder can build it: no
+# "# syntax" line and no RUN --mount.
+#
+#   docker build --target worker -t hwaas-worker .
+#   docker build --target client -t hwaas-client .
+#
+# HWAAS_BUILD_IMAGE   JDK >= 17 with Maven >= 3.8 as mvn, and jlink (any JDK has it; JDK 17-23 need jmods)
+# HWAAS_RUNTIME_IMAGE a glibc-based JRE image; the services' file system is cut from it (see docker/userland.sh)
+ARG HWAAS_BUILD_IMAGE=maven:3.9.11-eclipse-temurin-25
+ARG HWAAS_RUNTIME_IMAGE=eclipse-temurin:25-jre
+
+FROM ${HWAAS_BUILD_IMAGE} AS build
+WORKDIR /src
+# Poms first, so that dependencies land in a layer of their own that source edits do not invalidate.
+COPY pom.xml ./
+COPY hw-common/pom.xml hw-common/
+COPY hw-worker/pom.xml hw-worker/
+COPY hw-client/pom.xml hw-client/
+COPY hw-e2e/pom.xml hw-e2e/
+RUN mvn -B -ntp -q -pl hw-common,hw-worker,hw-client dependency:go-offline -DexcludeGroupIds=io.hwaas
+COPY hw-common/src hw-common/src
+COPY hw-worker/src hw-worker/src
+COPY hw-client/src hw-client/src
+RUN mvn -B -ntp -q -pl hw-common,hw-worker,hw-client -DskipTests package
+COPY docker/assemble.sh /usr/local/bin/
+RUN sh /usr/local/bin/assemble.sh /src /out
+
+FROM ${HWAAS_RUNTIME_IMAGE} AS userland
+COPY --from=build /out/jre /opt/hwaas/jre
+COPY docker/userland.sh /usr/local/bin/
+RUN sh /usr/local/bin/userland.sh /rootfs
+
+# Nothing of a distribution but what the Java runtime links against, and bash for healthchecks.
+FROM scratch AS base
+COPY --from=userland /rootfs/ /
+ENV PATH=/opt/hwaas/jre/bin:/bin LANG=C.UTF-8 MALLOC_ARENA_MAX=2
+EXPOSE 9400
+# Asks the service's own /healthz with bash's /dev/tcp: no JVM and no curl per probe.
+HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 CMD ["/bin/bash", "-c", \
+  "exec 3<>/dev/tcp/127.0.0.1/${HWAAS_METRICS_PORT:-9400} && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3 && read -r _ code _ <&3 && [ \"$code\" = 200 ]"]
+
+FROM base AS worker
+COPY --from=build /out/worker /opt/hwaas/worker
+# A training run records the class-data-sharing / AOT cache the service starts from.
+RUN ["/opt/hwaas/jre/bin/java", "@/opt/hwaas/worker/train.args"]
+USER 10001:10001
+ENTRYPOINT ["/opt/hwaas/jre/bin/java", "@/opt/hwaas/worker/jvm.args", "io.hwaas.worker.Main"]
+
+FROM base AS client
+COPY --from=build /out/client /opt/hwaas/client
+RUN ["/opt/hwaas/jre/bin/java", "@/opt/hwaas/client/train.args"]
+USER 10001:10001
+ENTRYPOINT ["/opt/hwaas/jre/bin/java", "@/opt/hwaas/client/jvm.args", "io.hwaas.client.Main"]

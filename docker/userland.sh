@@ -1,0 +1,36 @@
+#!/bin/sh
+# Cuts the services' root file system out of the runtime image: the shared libraries the jlinked
+# Java runtime and bash link against (as ldd resolves them here, so they match each other), the
+# loader, libgcc_s (which glibc opens at thread exit), bash for the healthcheck, an unprivileged
+# user and /tmp. Uses only sh, ldd and cp, which every glibc image has: no package manager.
+set -eu
+root=$1
+mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/opt/hwaas"
+chmod 1777 "$root/tmp"
+cp -a /opt/hwaas/jre "$root/opt/hwaas/jre"
+bash_path=$(command -v bash)
+cp -L "$bash_path" "$root/bin/bash"
+ln -s bash "$root/bin/sh"
+
+libs=$(for f in /opt/hwaas/jre/bin/java /opt/hwaas/jre/lib/*.so /opt/hwaas/jre/lib/server/libjvm.so "$bash_path"; do
+  ldd "$f" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'
+done | sort -u)
+for extra in libgcc_s.so.1; do
+  found=$(ldconfig -p 2>/dev/null | awk -v lib="$extra" '$1 == lib && $NF ~ /^\// {print $NF; exit}')
+  [ -n "$found" ] && libs="$libs $found"
+done
+missing=$(for f in /opt/hwaas/jre/bin/java /opt/hwaas/jre/lib/server/libjvm.so; do ldd "$f" | grep 'not found' || true; done)
+if [ -n "$missing" ]; then
+  echo "userland: the runtime image lacks libraries the Java runtime needs:" >&2
+  echo "$missing" >&2
+  exit 1
+fi
+for lib in $libs; do
+  # Keep the path the loader and RUNPATHs expect, but copy the file behind any symlink.
+  mkdir -p "$root$(dirname "$lib")"
+  cp -L "$lib" "$root$lib"
+done
+
+printf 'root:x:0:0:root:/root:/sbin/nologin\nhwaas:x:10001:10001:hwaas:/tmp:/sbin/nologin\n' >"$root/etc/passwd"
+printf 'root:x:0:\nhwaas:x:10001:\n' >"$root/etc/group"
+echo "userland: $(echo "$libs" | wc -w) libraries"

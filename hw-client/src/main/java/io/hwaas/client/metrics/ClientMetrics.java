@@ -1,0 +1,57 @@
+package io.hwaas.client.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.function.LongSupplier;
+
+/** What a client process counts, exported at {@code /metrics}. */
+public final class ClientMetrics {
+    private final Counter ticks;
+    private final Counter submitted;
+    private final Counter retries;
+    private final Counter overflowed;
+
+    /**
+     * @param buffered reads the number of hellos currently held unsent
+     * @param logicalClients logical clients in this process
+     */
+    public ClientMetrics(PrometheusRegistry registry, LongSupplier buffered, int logicalClients) {
+        ticks = Counter.builder().name("hwaas_client_ticks_total")
+                .help("Hellos created by the clients' schedules.").register(registry);
+        submitted = Counter.builder().name("hwaas_client_submitted_total")
+                .help("Hellos enqueued in Redis.").register(registry);
+        retries = Counter.builder().name("hwaas_client_retries_total")
+                .help("Failed attempts to send held hellos, each followed by a retry with backoff.").register(registry);
+        overflowed = Counter.builder().name("hwaas_client_overflowed_total")
+                .help("Hellos dropped because a client's buffer was full while Redis was unreachable: lost.")
+                .register(registry);
+        GaugeWithCallback.builder().name("hwaas_client_buffered")
+                .help("Hellos held by the clients, not yet enqueued.")
+                .callback(callback -> callback.call(buffered.getAsLong())).register(registry);
+        Gauge.builder().name("hwaas_client_logical_clients")
+                .help("Logical clients in this process; each expects to submit one hello per interval.")
+                .register(registry).set(logicalClients);
+    }
+
+    public void tick() {
+        ticks.inc();
+    }
+
+    public void submitted(int n) {
+        submitted.inc(n);
+    }
+
+    public void retry() {
+        retries.inc();
+    }
+
+    public void overflowed() {
+        overflowed.inc();
+    }
+
+    public long submittedTotal() {
+        return (long) submitted.get();
+    }
+}

@@ -1,0 +1,107 @@
+package io.hwaas.common.config;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Typed, validated reads of environment variables. Every reader takes the default that applies
+ * when the variable is unset or blank, and throws {@link ConfigException} naming the variable and
+ * its value when the value cannot be used.
+ */
+public final class Env {
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+
+    private final Map<String, String> vars;
+
+    /** @param vars the environment, usually {@code System.getenv()} */
+    public Env(Map<String, String> vars) {
+        this.vars = Objects.requireNonNull(vars, "vars");
+    }
+
+    /** The raw value, or {@code null} when unset or blank. */
+    public String raw(String name) {
+        String value = vars.get(name);
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    /** A string value, or the default when unset. */
+    public String string(String name, String defaultValue) {
+        String value = raw(name);
+        return value == null ? defaultValue : value;
+    }
+
+    /**
+     * A name used inside Redis keys (queue, namespace, client id): letters, digits and
+     * {@code . _ -} only, so that it can never split or collide with the key layout.
+     */
+    public String keyPart(String name, String defaultValue) {
+        String value = string(name, defaultValue);
+        if (!value.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new ConfigException(name, value,
+                    "use 1 to 64 letters, digits, '.', '_' or '-' (it becomes part of Redis keys)");
+        }
+        return value;
+    }
+
+    /** An integer within {@code [min, max]}. */
+    public int integer(String name, int defaultValue, int min, int max) {
+        String value = raw(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed < min || parsed > max) {
+                throw new ConfigException(name, value, "must be between " + min + " and " + max);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name, value, "not a whole number (expected " + min + ".." + max + ")");
+        }
+    }
+
+    /**
+     * A duration written as a whole number with a unit: {@code 500ms}, {@code 2s}, {@code 10m},
+     * {@code 24h}; within {@code [min, max]}.
+     */
+    public Duration duration(String name, Duration defaultValue, Duration min, Duration max) {
+        String value = raw(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new ConfigException(name, value, "not a duration; write e.g. 500ms, 2s, 10m or 24h");
+        }
+        long amount = Long.parseLong(m.group(1));
+        Duration parsed = switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofHours(amount);
+        };
+        if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
+            throw new ConfigException(name, value, "must be between " + format(min) + " and " + format(max));
+        }
+        return parsed;
+    }
+
+    /** One of the given lower-case choices. */
+    public String choice(String name, String defaultValue, String... choices) {
+        String value = string(name, defaultValue).toLowerCase(Locale.ROOT);
+        for (String choice : choices) {
+            if (choice.equals(value)) {
+                return choice;
+            }
+        }
+        throw new ConfigException(name, raw(name), "must be one of " + String.join(", ", choices));
+    }
+
+    private static String format(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+}

@@ -1,0 +1,90 @@
+package io.hwaas.worker;
+
+import io.hwaas.common.config.ConfigException;
+import io.hwaas.common.config.Env;
+import io.hwaas.common.ops.MetricsServer;
+import io.hwaas.common.ops.Signals;
+import io.hwaas.common.redis.RedisConnector;
+import io.hwaas.worker.audit.AuditCommand;
+import io.hwaas.worker.audit.StatusCommand;
+import io.hwaas.worker.bench.DrainBench;
+import io.hwaas.worker.consume.LinePrinter;
+import io.hwaas.worker.metrics.WorkerMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a worker, or with an argument runs one of the operator commands that share the
+ * worker's image: {@code audit}, {@code status}, {@code bench-drain}.
+ */
+public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Env env = new Env(System.getenv());
+        String command = args.length == 0 ? "run" : args[0];
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        try {
+            int status = switch (command) {
+                case "run" -> run(env);
+                case "audit" -> AuditCommand.main(env, rest);
+                case "status" -> StatusCommand.main(env, rest);
+                case "bench-drain" -> DrainBench.main(env, rest);
+                case "train" -> Training.run();
+                default -> {
+                    System.err.println("unknown command '" + command + "'; expected no argument (run the worker),"
+                            + " audit, status or bench-drain");
+                    yield 64;
+                }
+            };
+            System.exit(status);
+        } catch (ConfigException e) {
+            LOG.error("Invalid configuration, not starting: {}", e.getMessage());
+            System.exit(78);
+        }
+    }
+
+    private static int run(Env env) throws Exception {
+        WorkerConfig config = WorkerConfig.fromEnv(env, defaultName());
+        RedisConnector connector = new RedisConnector(config.common().redis(), config.common().redisTimeout(),
+                config.common().redisCaFile(), config.name());
+        PrometheusRegistry registry = new PrometheusRegistry();
+        WorkerMetrics metrics = new WorkerMetrics(registry);
+        Worker worker = new Worker(config, connector, new LinePrinter(new FileOutputStream(FileDescriptor.out)), metrics);
+        MetricsServer server = config.common().metricsPort() == 0 ? null
+                : MetricsServer.start(config.common().metricsPort(), registry, worker::healthy);
+        Signals.onTerminate(worker::stop);
+        Runtime.getRuntime().addShutdownHook(new Thread(worker::stop, "shutdown-hook"));
+        LOG.info("Worker {} starting: Redis {}, queue {}", config.name(), config.common().redis(),
+                config.common().keys().queue());
+        worker.start();
+        Throwable failure = worker.await();
+        if (server != null) {
+            server.close();
+        }
+        return failure == null ? 0 : 1;
+    }
+
+    static String defaultName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "worker";
+        }
+        host = host.replaceAll("[^A-Za-z0-9._-]", "-");
+        if (host.length() > 40) {
+            host = host.substring(0, 40);
+        }
+        return host + "-" + Long.toString(System.currentTimeMillis(), 36);
+    }
+}

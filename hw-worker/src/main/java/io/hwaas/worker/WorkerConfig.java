@@ -1,0 +1,48 @@
+package io.hwaas.worker;
+
+import io.hwaas.common.config.CommonConfig;
+import io.hwaas.common.config.ConfigException;
+import io.hwaas.common.config.Env;
+import java.time.Duration;
+
+/**
+ * The worker's settings, from the environment. Defaults are documented here and in the README.
+ *
+ * @param common the settings both services share
+ * @param threads {@code HWAAS_WORKER_THREADS}: consumer threads, each with its own connection (2)
+ * @param batchSize {@code HWAAS_WORKER_BATCH}: most jobs a consumer claims at once (100)
+ * @param blockTimeout {@code HWAAS_WORKER_BLOCK_TIMEOUT}: how long an idle consumer blocks in BLMOVE (5s)
+ * @param heartbeat {@code HWAAS_HEARTBEAT_INTERVAL}: liveness and recovery period (1s)
+ * @param deadAfter {@code HWAAS_WORKER_DEAD_AFTER}: silence after which a worker's jobs are recovered (4s)
+ * @param maxArgLength {@code HWAAS_MAX_ARG_LENGTH}: longest argument printed, in characters (1024)
+ * @param maxPayloadBytes {@code HWAAS_MAX_PAYLOAD_BYTES}: longest payload parsed (65536)
+ * @param deadLetterMax {@code HWAAS_DEADLETTER_MAX}: dead-letter entries kept, newest first (10000)
+ * @param name {@code HWAAS_WORKER_NAME}: unique worker name; default host name plus start time
+ */
+public record WorkerConfig(CommonConfig common, int threads, int batchSize, Duration blockTimeout, Duration heartbeat,
+        Duration deadAfter, int maxArgLength, int maxPayloadBytes, int deadLetterMax, String name) {
+
+    /** Reads and validates the worker's settings. */
+    public static WorkerConfig fromEnv(Env env, String defaultName) {
+        CommonConfig common = CommonConfig.fromEnv(env);
+        int threads = env.integer("HWAAS_WORKER_THREADS", 2, 1, 64);
+        int batch = env.integer("HWAAS_WORKER_BATCH", 100, 1, 1000);
+        Duration block = env.duration("HWAAS_WORKER_BLOCK_TIMEOUT", Duration.ofSeconds(5),
+                Duration.ofMillis(100), Duration.ofMinutes(1));
+        Duration heartbeat = env.duration("HWAAS_HEARTBEAT_INTERVAL", Duration.ofSeconds(1),
+                Duration.ofMillis(100), Duration.ofSeconds(10));
+        Duration deadAfter = env.duration("HWAAS_WORKER_DEAD_AFTER", Duration.ofSeconds(4),
+                Duration.ofMillis(300), Duration.ofMinutes(10));
+        if (deadAfter.compareTo(heartbeat.multipliedBy(2)) < 0) {
+            throw new ConfigException("HWAAS_WORKER_DEAD_AFTER", env.raw("HWAAS_WORKER_DEAD_AFTER"),
+                    "must be at least twice HWAAS_HEARTBEAT_INTERVAL (" + heartbeat.toMillis()
+                            + "ms), or a worker that is merely slow would be declared dead");
+        }
+        int maxArg = env.integer("HWAAS_MAX_ARG_LENGTH", 1024, 1, 1_000_000);
+        int maxPayload = env.integer("HWAAS_MAX_PAYLOAD_BYTES", 65_536, 1024, 1 << 20);
+        int deadLetterMax = env.integer("HWAAS_DEADLETTER_MAX", 10_000, 1, 10_000_000);
+        String name = env.keyPart("HWAAS_WORKER_NAME", defaultName);
+        return new WorkerConfig(common, threads, batch, block, heartbeat, deadAfter, maxArg, maxPayload,
+                deadLetterMax, name);
+    }
+}

@@ -1,0 +1,130 @@
+package io.hwaas.worker.bench;
+
+import io.hwaas.common.config.Env;
+import io.hwaas.common.hello.AuditBits;
+import io.hwaas.common.hello.Hello;
+import io.hwaas.common.hello.Keys;
+import io.hwaas.common.redis.RedisConnector;
+import io.hwaas.worker.Worker;
+import io.hwaas.worker.WorkerConfig;
+import io.hwaas.worker.consume.LinePrinter;
+import io.hwaas.worker.metrics.WorkerMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+
+/**
+ * {@code bench-drain [--count 200000] [--threads 1,2,4,8] [--runs 3] [--out /tmp/hellos.out]}:
+ * how fast one worker process drains a full queue, and how many Redis commands it spends per
+ * hello. It fills the queue with real hellos (audit records included), runs the real worker
+ * code with stdout going to {@code --out}, and reads Redis' own command counter around the drain.
+ * Run it against a Redis that nothing else uses.
+ */
+public final class DrainBench {
+    private DrainBench() {
+    }
+
+    public static int main(Env env, String[] args) throws Exception {
+        int count = Integer.parseInt(orDefault(args, "--count", "200000"));
+        int runs = Integer.parseInt(orDefault(args, "--runs", "3"));
+        String out = orDefault(args, "--out", "/tmp/hellos.out");
+        int[] threadCounts = Arrays.stream(orDefault(args, "--threads", "1,2,4,8").split(","))
+                .mapToInt(Integer::parseInt).toArray();
+
+        System.out.printf("%-8s %-12s %-28s %s%n", "threads", "median/s", "runs/s", "commands/hello");
+        for (int threads : threadCounts) {
+            Map<String, String> vars = new HashMap<>(System.getenv());
+            vars.put("HWAAS_WORKER_THREADS", Integer.toString(threads));
+            vars.put("HWAAS_METRICS_PORT", "0");
+            WorkerConfig config = WorkerConfig.fromEnv(new Env(vars), "bench-" + Long.toString(System.nanoTime(), 36));
+            List<Double> rates = new ArrayList<>();
+            List<Double> commands = new ArrayList<>();
+            for (int run = 0; run < runs; run++) {
+                double[] result = drainOnce(config, count, out);
+                rates.add(result[0]);
+                commands.add(result[1]);
+            }
+            List<Double> sorted = new ArrayList<>(rates);
+            sorted.sort(null);
+            System.out.printf("%-8d %-12.0f %-28s %.2f%n", threads, sorted.get(sorted.size() / 2),
+                    rates.stream().map(r -> String.format("%.0f", r)).toList(),
+                    commands.stream().sorted().toList().get(commands.size() / 2));
+        }
+        return 0;
+    }
+
+    private static double[] drainOnce(WorkerConfig base, int count, String out) throws Exception {
+        WorkerConfig config = new WorkerConfig(base.common(), base.threads(), base.batchSize(), base.blockTimeout(),
+                base.heartbeat(), base.deadAfter(), base.maxArgLength(), base.maxPayloadBytes(), base.deadLetterMax(),
+                base.name() + "-" + Long.toString(System.nanoTime(), 36));
+        Keys keys = config.common().keys();
+        RedisConnector connector = new RedisConnector(config.common().redis(), config.common().redisTimeout(),
+                config.common().redisCaFile(), "bench");
+        try (Jedis jedis = connector.open(Duration.ZERO)) {
+            jedis.del(keys.queue());
+            fill(jedis, keys, count, config.common().auditTtl());
+            long before = commandsProcessed(jedis);
+
+            WorkerMetrics metrics = new WorkerMetrics(new PrometheusRegistry());
+            try (OutputStream file = new BufferedOutputStream(new FileOutputStream(out), 1 << 16)) {
+                Worker worker = new Worker(config, connector, new LinePrinter(file), metrics);
+                long start = System.nanoTime();
+                worker.start();
+                while (metrics.printedTotal() < count) {
+                    Thread.sleep(1);
+                }
+                long elapsed = System.nanoTime() - start;
+                long after = commandsProcessed(jedis);
+                worker.stop();
+                // Two INFO calls of our own are in the difference.
+                return new double[] {count / (elapsed / 1e9), (after - before - 2) / (double) count};
+            }
+        }
+    }
+
+    /** Enqueues {@code count} hellos from one bench client, as a client would, audit bits included. */
+    static void fill(Jedis jedis, Keys keys, int count, Duration ttl) {
+        String client = "bench-" + Long.toString(System.currentTimeMillis(), 36) + "-0";
+        Pipeline p = jedis.pipelined();
+        for (long seq = 1; seq <= count; seq++) {
+            String key = keys.audit(client, AuditBits.block(seq));
+            p.setbit(key, AuditBits.offset(seq, AuditBits.SUBMITTED), true);
+            if (seq % AuditBits.BLOCK == 1 || seq == 1) {
+                p.expire(key, ttl.toSeconds());
+            }
+            p.rpush(keys.queue(), Hello.encode(Hello.MESSAGE, new Hello.Meta(client, seq, Hello.nowMicros())));
+            if (seq % 1000 == 0) {
+                p.sync();
+                p = jedis.pipelined();
+            }
+        }
+        p.sync();
+    }
+
+    private static long commandsProcessed(Jedis jedis) {
+        for (String line : jedis.info("stats").split("\r?\n")) {
+            if (line.startsWith("total_commands_processed:")) {
+                return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        throw new IllegalStateException("INFO stats has no total_commands_processed");
+    }
+
+    private static String orDefault(String[] args, String flag, String fallback) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(flag)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+}

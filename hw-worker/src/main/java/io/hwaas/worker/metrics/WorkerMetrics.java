@@ -1,0 +1,105 @@
+package io.hwaas.worker.metrics;
+
+import io.hwaas.worker.job.PoisonReason;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+
+/** What a worker counts, exported at {@code /metrics} and summarised in its heartbeat. */
+public final class WorkerMetrics {
+    /**
+     * Upper bounds of the latency buckets, in seconds. Fine below 10 ms, where the product's
+     * promise lies (p50 at most 2 ms, p99 at most 10 ms), coarse above.
+     */
+    public static final double[] LATENCY_BOUNDS = {
+        0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.0075, 0.01,
+        0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60
+    };
+
+    private final Counter printed;
+    private final Counter suppressed;
+    private final Counter reprinted;
+    private final Counter deadLettered;
+    private final Counter failures;
+    private final Counter recovered;
+    private final Histogram latency;
+
+    /** Registers the worker's metrics on {@code registry}. */
+    public WorkerMetrics(PrometheusRegistry registry) {
+        printed = Counter.builder().name("hwaas_worker_printed_total")
+                .help("Hellos printed (lines written to stdout).").register(registry);
+        suppressed = Counter.builder().name("hwaas_worker_duplicates_suppressed_total")
+                .help("Re-runs of hellos already printed, skipped by deduplication.").register(registry);
+        reprinted = Counter.builder().name("hwaas_worker_reprinted_total")
+                .help("Hellos printed again after an interrupted run had claimed them: possible duplicates.")
+                .register(registry);
+        deadLettered = Counter.builder().name("hwaas_worker_deadlettered_total")
+                .help("Payloads moved to the dead-letter list, by reason.").labelNames("reason").register(registry);
+        failures = Counter.builder().name("hwaas_worker_failures_total")
+                .help("Failed Redis operations (retried) and output errors, by kind.").labelNames("kind")
+                .register(registry);
+        recovered = Counter.builder().name("hwaas_worker_recovered_total")
+                .help("Jobs this worker returned to the queue from the in-flight lists of dead workers.")
+                .register(registry);
+        latency = Histogram.builder().name("hwaas_print_latency_seconds")
+                .help("Time from a client's enqueue to the worker's print.")
+                .classicOnly().classicUpperBounds(LATENCY_BOUNDS).register(registry);
+        for (PoisonReason reason : PoisonReason.values()) {
+            deadLettered.labelValues(reason.label());
+        }
+        failures.labelValues("redis");
+        failures.labelValues("output");
+    }
+
+    public void printed(int n) {
+        printed.inc(n);
+    }
+
+    public void suppressed() {
+        suppressed.inc();
+    }
+
+    public void reprinted() {
+        reprinted.inc();
+    }
+
+    public void deadLettered(PoisonReason reason) {
+        deadLettered.labelValues(reason.label()).inc();
+    }
+
+    public void redisFailure() {
+        failures.labelValues("redis").inc();
+    }
+
+    public void outputFailure() {
+        failures.labelValues("output").inc();
+    }
+
+    public void recovered(long jobs) {
+        recovered.inc(jobs);
+    }
+
+    /** Records one enqueue-to-print latency. */
+    public void latency(double seconds) {
+        latency.observe(Math.max(0, seconds));
+    }
+
+    /** Hellos printed so far. */
+    public long printedTotal() {
+        return (long) printed.get();
+    }
+
+    /** Cumulative count per latency bucket, in the order of {@link #LATENCY_BOUNDS} then +Inf. */
+    public long[] latencyBuckets() {
+        HistogramSnapshot.HistogramDataPointSnapshot point = latency.collect().getDataPoints().get(0);
+        var buckets = point.getClassicBuckets();
+        long[] cumulative = new long[buckets.size()];
+        long sum = 0;
+        for (int i = 0; i < buckets.size(); i++) {
+            sum += buckets.getCount(i);
+            cumulative[i] = sum;
+        }
+        return cumulative;
+    }
+}
