@@ -54,4 +54,8 @@ public final class ClientMetrics {
     public long submittedTotal() {
         return (long) submitted.get();
     }
+
+    public long retriesTotal() {
+        return (long) retries.get();
+    }
 }

@@ -1,7 +1,7 @@
 package io.hwaas.worker.job;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.hwaas.common.hello.Hello;
@@ -44,9 +44,13 @@ public final class JobDecoder implements JobFactory {
         Job job;
         try {
             job = JOB_READER.readValue(payload);
-        } catch (JsonParseException e) {
-            return new Decoded.Poison(PoisonReason.MALFORMED_JSON, "not JSON: " + e.getOriginalMessage());
         } catch (JacksonException e) {
+            // Syntax errors can surface wrapped by data binding; the reader's own exception tells them apart.
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof StreamReadException syntax) {
+                    return new Decoded.Poison(PoisonReason.MALFORMED_JSON, "not JSON: " + firstLine(syntax.getOriginalMessage()));
+                }
+            }
             return new Decoded.Poison(PoisonReason.MALFORMED_JOB, "not a Jesque job: " + firstLine(e.getOriginalMessage()));
         } catch (RuntimeException e) {
             return new Decoded.Poison(PoisonReason.MALFORMED_JOB, "not a Jesque job: " + e.getMessage());

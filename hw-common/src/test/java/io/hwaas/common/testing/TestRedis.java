@@ -1,0 +1,154 @@
+package io.hwaas.common.testing;
+
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.utility.DockerImageName;
+import redis.clients.jedis.Jedis;
+
+/**
+ * A real Redis in a container for integration tests. The image is {@code HWAAS_REDIS_IMAGE}
+ * (any image with redis-server 7 on the PATH), by default the pinned official one. The host
+ * port is fixed for the container's life, so a test can restart Redis and reconnect.
+ */
+public final class TestRedis implements AutoCloseable {
+    /** The image the stack and the tests use unless told otherwise. */
+    public static final String DEFAULT_IMAGE = "redis:7.4";
+
+    private final GenericContainer<?> container;
+    private final int port;
+
+    private TestRedis(GenericContainer<?> container, int port) {
+        this.container = container;
+        this.port = port;
+    }
+
+    /** The Redis image to test against. */
+    public static String image() {
+        String image = System.getenv("HWAAS_REDIS_IMAGE");
+        return image == null || image.isBlank() ? DEFAULT_IMAGE : image;
+    }
+
+    /** Starts Redis with the stack's durability settings plus {@code extraArgs}. */
+    public static TestRedis start(String... extraArgs) {
+        return start(c -> { }, extraArgs);
+    }
+
+    /** Like {@link #start(String...)}, customising the container first (files to copy in, say). */
+    public static TestRedis start(java.util.function.Consumer<GenericContainer<?>> customizer, String... extraArgs) {
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of("redis-server", "--port", "6379", "--protected-mode", "no",
+                "--appendonly", "yes", "--appendfsync", "everysec", "--maxmemory-policy", "noeviction",
+                "--proto-max-bulk-len", "1mb", "--dir", "/tmp"));
+        command.addAll(List.of(extraArgs));
+        GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(image()))
+                .withCommand(command.toArray(new String[0]))
+                .withExposedPorts(6379)
+                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
+                        new PortBinding(Ports.Binding.bindPort(port), ExposedPort.tcp(6379))))
+                .waitingFor(Wait.forLogMessage(".*Ready to accept connections.*", 1));
+        customizer.accept(container);
+        try {
+            container.start();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Cannot start Redis from image '" + image() + "'. Is Docker running, and"
+                    + " is the image present (no registry here: build the stand-ins with .ci/standins and export"
+                    + " HWAAS_REDIS_IMAGE)?", e);
+        }
+        return new TestRedis(container, port);
+    }
+
+    /** A {@code redis://} URL for database {@code db}. */
+    public String url(int db) {
+        return "redis://" + host() + ":" + port + "/" + db;
+    }
+
+    public String host() {
+        return container.getHost();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** A fresh connection on database {@code db}; close it. */
+    public Jedis jedis(int db) {
+        Jedis jedis = new Jedis(host(), port);
+        jedis.select(db);
+        return jedis;
+    }
+
+    /** Freezes Redis (docker pause), as an unresponsive server or network does. */
+    public void pause() {
+        container.getDockerClient().pauseContainerCmd(container.getContainerId()).exec();
+    }
+
+    public void unpause() {
+        container.getDockerClient().unpauseContainerCmd(container.getContainerId()).exec();
+    }
+
+    /** Restarts Redis; data survives through the append-only file. */
+    public void restart() {
+        container.getDockerClient().restartContainerCmd(container.getContainerId()).withTimeout(5).exec();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (Jedis jedis = new Jedis(host(), port)) {
+                if ("PONG".equals(jedis.ping())) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // still starting
+            }
+            sleep(100);
+        }
+        throw new IllegalStateException("Redis did not come back after a restart");
+    }
+
+    /** Runs a command inside the container, e.g. redis-cli. */
+    public String exec(String... command) {
+        try {
+            var result = container.execInContainer(command);
+            if (result.getExitCode() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + result.getStderr());
+            }
+            return result.getStdout();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The underlying container, for copying files in. */
+    public GenericContainer<?> container() {
+        return container;
+    }
+
+    @Override
+    public void close() {
+        container.stop();
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
