@@ -53,13 +53,15 @@ public final class TestRedis implements AutoCloseable {
                 .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
                         new PortBinding(Ports.Binding.bindPort(port), ExposedPort.tcp(6379))))
                 .waitingFor(Wait.forLogMessage(".*Ready to accept connections.*", 1));
+        StringBuffer log = new StringBuffer();
+        container.withLogConsumer(frame -> log.append(frame.getUtf8String()));
         customizer.accept(container);
         try {
             container.start();
         } catch (RuntimeException e) {
             throw new IllegalStateException("Cannot start Redis from image '" + image() + "'. Is Docker running, and"
                     + " is the image present (no registry here: build the stand-ins with .ci/standins and export"
-                    + " HWAAS_REDIS_IMAGE)?", e);
+                    + " HWAAS_REDIS_IMAGE)? Redis said:\n" + log, e);
         }
         return new TestRedis(container, port);
     }
