@@ -1,0 +1,202 @@
+package io.hwaas.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hwaas.common.hello.AuditBits;
+import io.hwaas.common.hello.Keys;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code ./hwaas 3 10} under fire for 90 seconds: Redis restarted once and frozen for 20 s, and
+ * workers killed while they hold jobs. A random SIGKILL at this load almost never lands while a
+ * job is in flight, so each kill first freezes a worker (docker pause), waits until Redis has
+ * handed it a job, and only then kills it. Afterwards the audit and the workers' own output must
+ * agree that nothing was lost, and every orphaned job must have been printed within 10 s.
+ */
+class ChaosIT {
+    private static final Keys KEYS = new Keys("resque", "hello");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int KILLS = 4;
+
+    private final Stack stack = Stack.create("chaos-it");
+
+    @AfterEach
+    void tearDown() throws Exception {
+        stack.close();
+    }
+
+    /** One orphan: a job a killed worker held, and when it was printed again. */
+    private record Orphan(String client, long seq, long killedAtNanos) {
+    }
+
+    @Test
+    void noHelloIsLostThroughWorkerKillsRedisRestartsAndFreezes() throws Exception {
+        Stack.Result up = stack.hwaasRun(Duration.ofMinutes(10), "-d", "3", "10");
+        assertThat(up.exit()).as("./hwaas -d 3 10; output: " + up.all()).isZero();
+        awaitHellos(10, Duration.ofSeconds(90));
+        long t0 = System.nanoTime();
+        String redis = stack.containers("redis").get(0);
+
+        sleepUntil(t0, 10);
+        assertThat(stack.docker(Duration.ofSeconds(60), "restart", "-t", "10", redis).exit()).as("Redis restart").isZero();
+
+        sleepUntil(t0, 25);
+        assertThat(stack.docker(Duration.ofSeconds(30), "pause", redis).exit()).as("Redis pause").isZero();
+        Thread.sleep(20_000);
+        assertThat(stack.docker(Duration.ofSeconds(30), "unpause", redis).exit()).as("Redis unpause").isZero();
+
+        // Give live workers time to see Redis settled before they may declare peers dead.
+        sleepUntil(t0, 60);
+        List<Orphan> orphans = new ArrayList<>();
+        List<Double> recoverySeconds = new ArrayList<>();
+        int kills = 0;
+        int attempts = 0;
+        while (kills < KILLS || elapsed(t0) < 90) {
+            if (kills >= KILLS) {
+                Thread.sleep(1000);
+                continue;
+            }
+            assertThat(attempts++).as("attempts to catch a worker holding a job").isLessThan(40);
+            List<String> workers = running("worker");
+            String victim = workers.get(attempts % workers.size());
+            List<Orphan> held = freezeUntilHolding(victim);
+            if (held.isEmpty()) {
+                continue;
+            }
+            kills++;
+            orphans.addAll(held);
+            for (Orphan orphan : held) {
+                recoverySeconds.add(awaitPrinted(orphan, Duration.ofSeconds(30)));
+            }
+            // Keep three workers: start the killed container again (it comes back under a new name).
+            stack.docker(Duration.ofSeconds(60), "start", victim);
+        }
+
+        Stack.Result stopClients = stack.compose(Duration.ofMinutes(2), "stop", "client");
+        assertThat(stopClients.exit()).as("stopping the clients: " + stopClients.all()).isZero();
+        awaitDrained(Duration.ofSeconds(60));
+
+        Stack.Result audit = stack.hwaasRun(Duration.ofMinutes(2), "audit", "--json");
+        JsonNode report = JSON.readTree(audit.out().lines().filter(l -> l.startsWith("{")).findFirst()
+                .orElseThrow(() -> new AssertionError("no JSON in the audit output: " + audit.all())));
+        long submitted = report.path("submitted").asLong();
+        long printed = report.path("printed").asLong();
+        long duplicates = report.path("duplicates").asLong();
+        long lines = stack.hellosPrinted();
+        System.out.printf("CHAOS: %d kills orphaned %d jobs; kill-to-print %s s; submitted %d, printed %d, lost %d,"
+                + " duplicates %d, hello lines in worker logs %d%n", kills, orphans.size(), recoverySeconds, submitted,
+                printed, report.path("lost").asLong(), duplicates, lines);
+
+        assertThat(audit.exit()).as("audit exit status (1 means lost hellos): " + audit.all()).isZero();
+        assertThat(report.path("lost").asLong()).as("lost hellos").isZero();
+        assertThat(submitted).as("submitted hellos over the run").isGreaterThan(700);
+        assertThat(printed).as("every submitted hello printed").isEqualTo(submitted);
+        assertThat(report.path("inFlight").asLong()).as("jobs left in flight").isZero();
+        assertThat(report.path("queued").asLong()).as("jobs left queued").isZero();
+        assertThat(orphans.size()).as("jobs orphaned by kills").isGreaterThanOrEqualTo(KILLS);
+        assertThat(duplicates).as("duplicates, at most one per kill").isLessThanOrEqualTo(kills);
+        assertThat(lines).as("hello lines in the workers' output: every printed hello, plus at most the duplicates")
+                .isBetween(printed, printed + duplicates);
+        assertThat(recoverySeconds).as("seconds from a kill until its orphaned job printed")
+                .allSatisfy(s -> assertThat(s).isLessThanOrEqualTo(10.0));
+    }
+
+    /** Freezes a worker until Redis has moved a job into one of its in-flight lists, then kills it. */
+    private List<Orphan> freezeUntilHolding(String container) throws Exception {
+        String host = container.substring(0, 12);
+        assertThat(stack.docker(Duration.ofSeconds(30), "pause", container).exit()).as("pause " + host).isZero();
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<String> payloads = new ArrayList<>();
+            for (String key : stack.redis("--raw", "KEYS", "resque:inflight:" + host + "-*").lines().toList()) {
+                if (!key.isBlank()) {
+                    payloads.addAll(stack.redis("--raw", "LRANGE", key, "0", "-1").lines().filter(l -> !l.isBlank()).toList());
+                }
+            }
+            if (!payloads.isEmpty()) {
+                assertThat(stack.docker(Duration.ofSeconds(30), "kill", "-s", "KILL", container).exit())
+                        .as("SIGKILL " + host).isZero();
+                long killedAt = System.nanoTime();
+                List<Orphan> orphans = new ArrayList<>();
+                for (String payload : payloads) {
+                    JsonNode meta = JSON.readTree(payload).path("hwaas");
+                    orphans.add(new Orphan(meta.path("client").asText(), meta.path("seq").asLong(), killedAt));
+                }
+                return orphans;
+            }
+            Thread.sleep(100);
+        }
+        stack.docker(Duration.ofSeconds(30), "unpause", container);
+        return List.of();
+    }
+
+    private double awaitPrinted(Orphan orphan, Duration timeout) throws Exception {
+        String key = KEYS.audit(orphan.client(), AuditBits.block(orphan.seq()));
+        String offset = Long.toString(AuditBits.offset(orphan.seq(), AuditBits.PRINTED));
+        long deadline = orphan.killedAtNanos() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if ("1".equals(stack.redis("GETBIT", key, offset))) {
+                return Math.round((System.nanoTime() - orphan.killedAtNanos()) / 1e8) / 10.0;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("orphan " + orphan.client() + ":" + orphan.seq() + " not printed within " + timeout);
+    }
+
+    private void awaitDrained(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            long inflight = 0;
+            for (String key : stack.redis("--raw", "KEYS", "resque:inflight:*").lines().toList()) {
+                if (!key.isBlank()) {
+                    inflight += Long.parseLong(stack.redis("LLEN", key));
+                }
+            }
+            if (inflight == 0 && "0".equals(stack.redis("LLEN", KEYS.queue()))) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("queue and in-flight lists not drained within " + timeout);
+    }
+
+    private List<String> running(String service) throws Exception {
+        List<String> running = new ArrayList<>();
+        for (String id : stack.containers(service)) {
+            String state = stack.docker(Duration.ofSeconds(30), "inspect", "-f", "{{.State.Running}} {{.State.Paused}}", id)
+                    .out().trim();
+            if ("true false".equals(state)) {
+                running.add(id);
+            }
+        }
+        assertThat(running).as("running " + service + " containers").isNotEmpty();
+        return running;
+    }
+
+    private void awaitHellos(long count, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (stack.hellosPrinted() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("fewer than " + count + " hellos within " + timeout);
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    private static double elapsed(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static void sleepUntil(long t0, long seconds) throws InterruptedException {
+        long wait = t0 + seconds * 1_000_000_000L - System.nanoTime();
+        if (wait > 0) {
+            Thread.sleep(wait / 1_000_000);
+        }
+    }
+}
