@@ -1,0 +1,224 @@
+package io.hwaas.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code hwaas} script's argument checks and its Docker diagnostics. Every run gets a PATH
+ * holding only bash and a few coreutils (plus, where a test needs it, a fake {@code docker}), so
+ * nothing here can reach a real Docker daemon even if validation regressed.
+ */
+class HwaasCliTest {
+    private static final List<String> TOOLS = List.of("bash", "env", "dirname", "basename", "cat", "od", "tr",
+            "grep", "seq", "mktemp", "chmod");
+    private static final List<String> REQUIRED_TOOLS = List.of("bash", "dirname", "basename", "cat");
+    private static final long TIMEOUT_SECONDS = 30;
+
+    @TempDir
+    Path temp;
+
+    private Path bin;
+
+    private record Result(int exit, String stdout, String stderr) {
+        String describe() {
+            return "exit " + exit + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+        }
+    }
+
+    /** The repository root: failsafe passes it; under surefire, walk up to the directory holding hwaas. */
+    private static Path root() {
+        String property = System.getProperty("hwaas.root");
+        if (property != null && Files.isRegularFile(Path.of(property, "hwaas"))) {
+            return Path.of(property).toAbsolutePath().normalize();
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("hwaas")) && Files.isRegularFile(dir.resolve("docker-compose.yml"))) {
+                return dir;
+            }
+        }
+        return fail("cannot find the hwaas script above " + Path.of("").toAbsolutePath());
+    }
+
+    private static Path which(String name) {
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String dir : path.split(File.pathSeparator)) {
+                if (dir.isEmpty()) {
+                    continue;
+                }
+                Path candidate = Path.of(dir, name);
+                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        return null;
+    }
+
+    @BeforeEach
+    void sandboxPath() throws IOException {
+        bin = Files.createDirectory(temp.resolve("bin"));
+        for (String tool : TOOLS) {
+            Path target = which(tool);
+            if (target == null) {
+                assertThat(REQUIRED_TOOLS).as("the script needs " + tool + " on this machine").doesNotContain(tool);
+                continue;
+            }
+            Files.createSymbolicLink(bin.resolve(tool), target);
+        }
+    }
+
+    /** A stand-in for the Docker CLI whose every subcommand fails, recording what it was asked. */
+    private Path fakeDockerWithoutDaemon() throws IOException {
+        Path calls = temp.resolve("docker-calls");
+        Path docker = bin.resolve("docker");
+        Files.writeString(docker, "#!" + which("bash") + "\n"
+                + "printf '%s\\n' \"$*\" >> '" + calls + "'\n"
+                + "if [ \"$1\" = info ]; then echo 'Cannot connect to the Docker daemon' >&2; fi\n"
+                + "exit 1\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(docker, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return calls;
+    }
+
+    private Result hwaas(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(which("bash").toString());
+        command.add(root().resolve("hwaas").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(temp.toFile());
+        Map<String, String> env = builder.environment();
+        // A developer's own HWAAS_* or COMPOSE_* settings must not change what the script sees.
+        env.clear();
+        env.put("PATH", bin.toString());
+        env.put("HOME", temp.toString());
+        Path out = temp.resolve("stdout");
+        Path err = temp.resolve("stderr");
+        builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+        Process process = builder.start();
+        process.getOutputStream().close();
+        if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(5, TimeUnit.SECONDS);
+            return fail("hwaas " + String.join(" ", args) + " did not finish within " + TIMEOUT_SECONDS + "s");
+        }
+        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private Result assertUsageError(String what, Result result, String... messages) {
+        assertThat(result.exit()).as(what + ": exit status 2\n" + result.describe()).isEqualTo(2);
+        assertThat(result.stderr()).as(what + ": stderr\n" + result.describe()).contains(messages);
+        assertThat(result.stdout()).as(what + ": nothing on stdout\n" + result.describe()).isEmpty();
+        return result;
+    }
+
+    @Test
+    void noArgumentsPrintsUsage() throws Exception {
+        assertUsageError("no arguments", hwaas(), "Usage:", "WORKERS CLIENTS");
+    }
+
+    @Test
+    void oneArgument() throws Exception {
+        assertUsageError("one argument", hwaas("3"), "expected WORKERS and CLIENTS, got 1 argument(s)", "Usage:");
+    }
+
+    @Test
+    void tooManyArguments() throws Exception {
+        assertUsageError("three arguments", hwaas("1", "2", "3"), "expected WORKERS and CLIENTS, got 3 argument(s)");
+    }
+
+    @Test
+    void nonNumericWorkers() throws Exception {
+        assertUsageError("WORKERS abc", hwaas("abc", "1"), "WORKERS must be a whole number", "'abc'");
+        assertUsageError("WORKERS 1.5", hwaas("1.5", "1"), "WORKERS must be a whole number", "'1.5'");
+        assertUsageError("WORKERS 0x10", hwaas("0x10", "1"), "WORKERS must be a whole number", "'0x10'");
+        assertUsageError("WORKERS empty", hwaas("", "1"), "WORKERS must be a whole number", "''");
+    }
+
+    @Test
+    void negativeWorkersIsAnUnknownOption() throws Exception {
+        assertUsageError("WORKERS -1", hwaas("-1", "1"), "unknown option", "'-1'");
+    }
+
+    @Test
+    void nonNumericClients() throws Exception {
+        assertUsageError("CLIENTS abc", hwaas("1", "abc"), "CLIENTS must be a whole number", "'abc'");
+    }
+
+    @Test
+    void countsAboveTheLimit() throws Exception {
+        assertUsageError("WORKERS 100001", hwaas("100001", "1"), "WORKERS must be a whole number from 0 to 100000");
+        assertUsageError("CLIENTS 100001", hwaas("1", "100001"), "CLIENTS must be a whole number from 0 to 100000");
+    }
+
+    @Test
+    void zeroWorkersWithClientsWouldPrintNothing() throws Exception {
+        Result result = assertUsageError("0 workers, 5 clients", hwaas("0", "5"), "0 workers with 5 client(s)",
+                "start at least one worker");
+        assertThat(result.stderr()).as("says nothing would print").contains("nothing prints");
+    }
+
+    @Test
+    void unknownOption() throws Exception {
+        assertUsageError("--bogus", hwaas("--bogus", "1", "1"), "unknown option '--bogus'", "Usage:");
+    }
+
+    @Test
+    void badClientsPerContainer() throws Exception {
+        assertUsageError("-k 0", hwaas("-k", "0", "1", "1"), "--clients-per-container must be a whole number", "'0'");
+        assertUsageError("-k x", hwaas("-k", "x", "1", "1"), "--clients-per-container must be a whole number", "'x'");
+        assertUsageError("--clients-per-container=0", hwaas("--clients-per-container=0", "1", "1"),
+                "--clients-per-container must be a whole number", "'0'");
+        assertUsageError("-k 10001", hwaas("--clients-per-container", "10001", "1", "1"),
+                "from 1 to 10000", "'10001'");
+        assertUsageError("-k without a value", hwaas("-k"), "-k needs a number");
+    }
+
+    @Test
+    void helpExitsZeroWithUsage() throws Exception {
+        for (String[] args : new String[][] {{"--help"}, {"-h"}, {"help"}, {"-k", "5", "1", "1", "--help"}}) {
+            Result result = hwaas(args);
+            String what = String.join(" ", args);
+            assertThat(result.exit()).as(what + ": exit status 0\n" + result.describe()).isZero();
+            assertThat(result.stdout()).as(what + ": usage on stdout").contains("Usage:", "WORKERS CLIENTS",
+                    "--clients-per-container");
+            assertThat(result.stderr()).as(what + ": nothing on stderr").isEmpty();
+        }
+    }
+
+    @Test
+    void dockerNotInstalled() throws Exception {
+        assertThat(bin.resolve("docker")).as("sandbox has no docker").doesNotExist();
+        Result result = assertUsageError("no docker", hwaas("1", "1"), "Docker is not installed");
+        assertThat(result.stderr()).as("points at the installation").contains("Install Docker",
+                "https://docs.docker.com/get-docker/");
+    }
+
+    @Test
+    void dockerDaemonNotRunning() throws Exception {
+        Path calls = fakeDockerWithoutDaemon();
+        Result result = assertUsageError("daemon down", hwaas("1", "1"), "the Docker daemon is not running");
+        assertThat(result.stderr()).as("says how to start it").contains("Start Docker");
+        assertThat(Files.readAllLines(calls)).as("only 'docker info' was tried").containsExactly("info");
+    }
+
+    @Test
+    void argumentsAreCheckedBeforeDocker() throws Exception {
+        Path calls = fakeDockerWithoutDaemon();
+        assertUsageError("bad WORKERS with docker present", hwaas("abc", "1"), "WORKERS must be a whole number");
+        assertThat(calls).as("docker was never called").doesNotExist();
+    }
+}
