@@ -33,13 +33,15 @@ RUN sh /usr/local/bin/userland.sh /rootfs
 # Nothing of a distribution but what the Java runtime links against, and bash for healthchecks.
 FROM scratch AS base
 COPY --from=userland /rootfs/ /
-ENV PATH=/opt/hwaas/jre/bin:/bin LANG=C.UTF-8 MALLOC_ARENA_MAX=2
+ENV PATH=/opt/hwaas/jre/bin:/bin LANG=C.UTF-8
 EXPOSE 9400
 # Asks the service's own /healthz with bash's /dev/tcp: no JVM and no curl per probe.
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 CMD ["/bin/bash", "-c", \
   "exec 3<>/dev/tcp/127.0.0.1/${HWAAS_METRICS_PORT:-9400} && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3 && read -r _ code _ <&3 && [ \"$code\" = 200 ]"]
 
 FROM base AS worker
+# Few malloc arenas: each thread's own arena is memory held for nothing in a small service.
+ENV MALLOC_ARENA_MAX=2
 COPY --from=build /out/worker /opt/hwaas/worker
 # A training run records the class-data-sharing / AOT cache the service starts from.
 RUN ["/opt/hwaas/jre/bin/java", "@/opt/hwaas/worker/train.args"]
@@ -47,6 +49,7 @@ USER 10001:10001
 ENTRYPOINT ["/opt/hwaas/jre/bin/java", "@/opt/hwaas/worker/jvm.args", "io.hwaas.worker.Main"]
 
 FROM base AS client
+ENV MALLOC_ARENA_MAX=1
 COPY --from=build /out/client /opt/hwaas/client
 RUN ["/opt/hwaas/jre/bin/java", "@/opt/hwaas/client/train.args"]
 USER 10001:10001

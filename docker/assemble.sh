@@ -39,22 +39,30 @@ if [ "$feature" -ge 25 ]; then cds=""; else cds="--generate-cds-archive"; fi
 jlink --add-modules "$modules" --strip-java-debug-attributes --no-man-pages --no-header-files --compress="$compress" \
   $cds --output "$out/jre"
 
-# Flags for JDK 24 and later only; older JVMs refuse unknown -XX options.
-if [ "$feature" -ge 24 ]; then newer="-XX:+UseCompactObjectHeaders"; else newer=""; fi
+# Flags for newer JDKs only; older JVMs refuse unknown -XX options. Compact object headers shrink
+# every object; the native-heap trim hands freed malloc memory back to the OS.
+newer=""
+if [ "$feature" -ge 22 ]; then newer="$newer -XX:TrimNativeHeapInterval=5000"; fi
+if [ "$feature" -ge 24 ]; then newer="$newer -XX:+UseCompactObjectHeaders"; fi
 
 for svc in worker client; do
   dir=/opt/hwaas/$svc
   classpath=$(cd "$out/$svc/lib" && ls | sort | sed "s|^|$dir/lib/|" | tr '\n' ':' | sed 's/:$//')
   if [ "$svc" = client ]; then
-    # A client sends one hello a second: a small heap, C1 only, one compiler thread.
-    flags="-XX:+UseSerialGC -Xms4m -Xmx24m -Xss256k -XX:ReservedCodeCacheSize=8m -XX:TieredStopAtLevel=1
--XX:CICompilerCount=1 -XX:MaxMetaspaceSize=48m -XX:MaxDirectMemorySize=4m"
+    # A client does a few microseconds of work a second per logical client: a small heap and no
+    # JIT at all, which saves ~3 MiB and ~30 ms of CPU at start (compiling would never pay back).
+    flags="-XX:+UseSerialGC -Xms4m -Xmx24m -Xss256k -Xint -XX:ReservedCodeCacheSize=8m
+-XX:MaxMetaspaceSize=48m -XX:MaxDirectMemorySize=4m"
   else
     # A worker drains thousands a second: full tiered compilation, a heap with room for batches.
     flags="-XX:+UseSerialGC -Xms8m -Xmx96m -Xss512k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=64m
 -XX:MaxDirectMemorySize=16m"
   fi
-  flags="$flags -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError -Xlog:disable -Xlog:all=warning:stderr $newer"
+  # ArchiveRelocationMode=0 maps the CDS / AOT cache where it was dumped instead of at a random
+  # address: relocating it writes every page, turning ~12 MB of shared file pages into private memory.
+  # -Xlog: the JVM's own warnings go to stderr, never into the hello lines on stdout.
+  flags="$flags -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError -XX:+UnlockDiagnosticVMOptions
+-XX:ArchiveRelocationMode=0 -Xlog:disable -Xlog:all=warning:stderr $newer"
   if [ "$feature" -ge 25 ]; then
     cache="-XX:AOTCache=$dir/app.aot"
     record="-XX:AOTCacheOutput=$dir/app.aot"

@@ -90,6 +90,11 @@ public final class ClientProcess {
         return ticking.healthy() && sending.healthy();
     }
 
+    /** Waits until the first hello is in Redis, or {@code timeout} passes. */
+    public boolean awaitFirstSend(Duration timeout) throws InterruptedException {
+        return sender.awaitFirstSend(timeout);
+    }
+
     /** Hellos made but not yet enqueued. */
     public long held() {
         return sender.held();

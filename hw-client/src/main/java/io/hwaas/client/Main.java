@@ -7,6 +7,7 @@ import io.hwaas.common.ops.Signals;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,11 +36,13 @@ public final class Main {
         }
         PrometheusRegistry registry = new PrometheusRegistry();
         ClientProcess client = new ClientProcess(config, registry);
-        MetricsServer server = config.common().metricsPort() == 0 ? null
-                : MetricsServer.start(config.common().metricsPort(), registry, client::healthy);
         Signals.onTerminate(client::stop);
         Runtime.getRuntime().addShutdownHook(new Thread(client::stop, "shutdown-hook"));
         client.start();
+        // The first hello goes out before the metrics endpoint and JVM metrics take their share of start-up.
+        client.awaitFirstSend(Duration.ofSeconds(2));
+        MetricsServer server = config.common().metricsPort() == 0 ? null
+                : MetricsServer.start(config.common().metricsPort(), registry, client::healthy);
         client.await();
         if (server != null) {
             server.close();
@@ -54,6 +57,12 @@ public final class Main {
     }
 
     private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            // Docker sets it to the container's short id: no resolver call needed.
+            String host = env.replaceAll("[^A-Za-z0-9._-]", "-");
+            return host.length() > 40 ? host.substring(0, 40) : host;
+        }
         try {
             String host = InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
             return host.length() > 40 ? host.substring(0, 40) : host;

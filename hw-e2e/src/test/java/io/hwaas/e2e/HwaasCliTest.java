@@ -150,7 +150,8 @@ class HwaasCliTest {
 
     @Test
     void negativeWorkersIsAnUnknownOption() throws Exception {
-        assertUsageError("WORKERS -1", hwaas("-1", "1"), "unknown option", "'-1'");
+        assertUsageError("WORKERS -1", hwaas("-1", "1"), "must be whole numbers", "'-1'");
+        assertUsageError("CLIENTS -5", hwaas("1", "-5"), "must be whole numbers", "'-5'");
     }
 
     @Test
@@ -220,5 +221,14 @@ class HwaasCliTest {
         Path calls = fakeDockerWithoutDaemon();
         assertUsageError("bad WORKERS with docker present", hwaas("abc", "1"), "WORKERS must be a whole number");
         assertThat(calls).as("docker was never called").doesNotExist();
+    }
+
+    @Test
+    void countsBeyondSixtyFourBitsAreRefused() throws Exception {
+        // bash arithmetic wraps 2^63 to a negative number and 2^64 + 1 to 1; both would pass a range check.
+        assertUsageError("WORKERS 2^63", hwaas("9223372036854775808", "1"), "WORKERS must be a whole number");
+        assertUsageError("CLIENTS 2^64+1", hwaas("1", "18446744073709551617"), "CLIENTS must be a whole number");
+        assertUsageError("-k 2^64+1", hwaas("-k", "18446744073709551617", "1", "1"),
+                "--clients-per-container must be a whole number");
     }
 }

@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param batchSize {@code HWAAS_WORKER_BATCH}: most jobs a consumer claims at once (100)
  * @param blockTimeout {@code HWAAS_WORKER_BLOCK_TIMEOUT}: how long an idle consumer blocks in BLMOVE (5s)
  * @param heartbeat {@code HWAAS_HEARTBEAT_INTERVAL}: liveness and recovery period (1s)
- * @param deadAfter {@code HWAAS_WORKER_DEAD_AFTER}: silence after which a worker's jobs are recovered (4s)
+ * @param deadAfter {@code HWAAS_WORKER_DEAD_AFTER}: silence after which a worker's jobs are recovered
+ *     (4s, or four heartbeats if longer)
  * @param maxArgLength {@code HWAAS_MAX_ARG_LENGTH}: longest argument printed, in characters (1024)
  * @param maxPayloadBytes {@code HWAAS_MAX_PAYLOAD_BYTES}: longest payload parsed (65536)
  * @param deadLetterMax {@code HWAAS_DEADLETTER_MAX}: dead-letter entries kept, newest first (10000)
@@ -31,7 +32,10 @@ public record WorkerConfig(CommonConfig common, int threads, int batchSize, Dura
                 Duration.ofMillis(100), Duration.ofMinutes(1));
         Duration heartbeat = env.duration("HWAAS_HEARTBEAT_INTERVAL", Duration.ofSeconds(1),
                 Duration.ofMillis(100), Duration.ofSeconds(10));
-        Duration deadAfter = env.duration("HWAAS_WORKER_DEAD_AFTER", Duration.ofSeconds(4),
+        // The default follows a longer heartbeat, so setting only the interval keeps a valid pair.
+        Duration defaultDeadAfter = heartbeat.multipliedBy(4).compareTo(Duration.ofSeconds(4)) > 0
+                ? heartbeat.multipliedBy(4) : Duration.ofSeconds(4);
+        Duration deadAfter = env.duration("HWAAS_WORKER_DEAD_AFTER", defaultDeadAfter,
                 Duration.ofMillis(300), Duration.ofMinutes(10));
         if (deadAfter.compareTo(heartbeat.multipliedBy(2)) < 0) {
             throw new ConfigException("HWAAS_WORKER_DEAD_AFTER", env.raw("HWAAS_WORKER_DEAD_AFTER"),

@@ -45,6 +45,7 @@ public final class Sender implements Runnable {
     private Jedis jedis;
     private long lastHeartbeatNanos;
     private boolean firstSent;
+    private final java.util.concurrent.CountDownLatch firstSend = new java.util.concurrent.CountDownLatch(1);
 
     /**
      * @param member this process's entry in the clients' sorted set, {@code name:logicalClients}
@@ -73,6 +74,11 @@ public final class Sender implements Runnable {
         flushDeadlineNanos = System.nanoTime() + flushTimeout.toNanos();
         stopping = true;
         wake();
+    }
+
+    /** Waits until the first hello is in Redis, or {@code timeout} passes. */
+    public boolean awaitFirstSend(Duration timeout) throws InterruptedException {
+        return firstSend.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Hellos held in all outboxes. */
@@ -161,6 +167,7 @@ public final class Sender implements Runnable {
             if (!firstSent) {
                 firstSent = true;
                 logFirstHello();
+                firstSend.countDown();
             }
         }
     }

@@ -42,7 +42,7 @@ public record RedisUrl(boolean tls, String host, int port, String user, String p
             throw new ConfigException(variable, mask(value), "not a URL: " + e.getReason()
                     + "; expected redis[s]://[[user]:password@]host[:port][/db]");
         }
-        String scheme = uri.getScheme();
+        String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
         if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {
             throw new ConfigException(variable, mask(value),
                     "scheme must be redis:// or rediss:// (TLS), not " + (scheme == null ? "missing" : scheme + "://"));
@@ -91,7 +91,15 @@ public record RedisUrl(boolean tls, String host, int port, String user, String p
 
     /** The URL with the password replaced by {@code ***}, fit for logs and error messages. */
     public static String mask(String value) {
-        return value.replaceFirst("(://[^:@/]*:)[^@/]*@", "$1***@").replaceFirst("(://)([^:@/]+)@", "$1***@");
+        int start = value.indexOf("://");
+        int at = value.lastIndexOf('@');
+        if (start < 0 || at < start + 3) {
+            return value;
+        }
+        String userInfo = value.substring(start + 3, at);
+        int colon = userInfo.indexOf(':');
+        String user = colon < 0 || userInfo.substring(0, colon).contains("/") ? "" : userInfo.substring(0, colon + 1);
+        return value.substring(0, start + 3) + user + "***" + value.substring(at);
     }
 
     @Override

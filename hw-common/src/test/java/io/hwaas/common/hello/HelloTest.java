@@ -123,4 +123,14 @@ class HelloTest {
         long after = System.currentTimeMillis();
         assertThat(micros / 1000).as("micros / 1000 is the wall clock in millis").isBetween(before, after);
     }
+
+    @Test
+    void encodeWritesExactlyWhatJesquesOwnMapperWrites() throws Exception {
+        // The streaming encoder must stay byte-compatible with Jesque's format.
+        for (String message : new String[] {Hello.MESSAGE, "quote \" backslash \\ newline \n \u001b", "日本"}) {
+            Hello.Meta meta = new Hello.Meta("host-abc-0", 7, 1_700_000_000_123_456L);
+            assertThat(Hello.encode(message, meta)).as("encoding of '" + message + "'")
+                    .isEqualTo(JESQUE.writeValueAsString(Hello.toJob(message, meta)));
+        }
+    }
 }

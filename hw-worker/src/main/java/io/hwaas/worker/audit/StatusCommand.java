@@ -91,6 +91,9 @@ public final class StatusCommand {
             rate += node.path("rate10s").asDouble();
             printed += node.path("printed").asLong();
             JsonNode b = node.path("latencyBuckets");
+            if (!node.path("latencyBounds").isArray()) {
+                continue;
+            }
             if (buckets.length == 0) {
                 buckets = new long[b.size()];
                 bounds = JSON.treeToValue(node.path("latencyBounds"), double[].class);
@@ -114,7 +117,7 @@ public final class StatusCommand {
 
     /** The latency below which a fraction {@code q} of the observations fall, interpolated within its bucket. */
     public static double quantile(double[] bounds, long[] cumulative, double q) {
-        if (cumulative.length == 0 || cumulative[cumulative.length - 1] == 0) {
+        if (bounds == null || bounds.length == 0 || cumulative.length == 0 || cumulative[cumulative.length - 1] == 0) {
             return Double.NaN;
         }
         double rank = q * cumulative[cumulative.length - 1];

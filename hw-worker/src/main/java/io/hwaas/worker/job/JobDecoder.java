@@ -41,6 +41,9 @@ public final class JobDecoder implements JobFactory {
             return new Decoded.Poison(PoisonReason.OVERSIZED_PAYLOAD,
                     "payload is longer than " + maxPayloadBytes + " bytes (HWAAS_MAX_PAYLOAD_BYTES)");
         }
+        if (payload.isBlank()) {
+            return new Decoded.Poison(PoisonReason.MALFORMED_JSON, "not JSON: the payload is empty");
+        }
         Job job;
         try {
             job = JOB_READER.readValue(payload);

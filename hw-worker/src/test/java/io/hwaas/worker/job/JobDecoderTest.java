@@ -198,4 +198,11 @@ class JobDecoderTest {
         String payload = "{\"class\":\"PrintJob\",\"args\":[],\"hwaas\":\"bad\"}";
         assertPoison("both wrong", payload, PoisonReason.BAD_ARGUMENTS);
     }
+
+    @Test
+    void emptyOrBlankPayloadIsNotJson() {
+        for (String payload : new String[] {"", "   ", "\n"}) {
+            assertPoison("'" + payload + "'", payload, PoisonReason.MALFORMED_JSON);
+        }
+    }
 }

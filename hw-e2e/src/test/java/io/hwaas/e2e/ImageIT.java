@@ -1,0 +1,51 @@
+package io.hwaas.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The service images as built: lean, unprivileged, and actually starting from their CDS / AOT
+ * cache. A cache that fails to load is silently ignored by the JVM, so the check forces it on.
+ */
+class ImageIT {
+    private static final Stack STACK = Stack.create("image-it");
+
+    @BeforeAll
+    static void build() throws Exception {
+        Stack.Result build = STACK.compose(Duration.ofMinutes(15), "build");
+        assertThat(build.exit()).as("docker compose build: " + build.all()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"worker", "client"})
+    void startsFromItsCacheAsAnUnprivilegedUserInASmallImage(String service) throws Exception {
+        String image = "hwaas-" + service + ":latest";
+        long bytes = Long.parseLong(STACK.docker(Duration.ofSeconds(30), "image", "inspect", "-f", "{{.Size}}", image)
+                .out().trim());
+        System.out.printf("IMAGE: %s %.1f MB%n", image, bytes / 1e6);
+        assertThat(bytes).as(image + " size in bytes").isLessThanOrEqualTo(120_000_000L);
+        assertThat(STACK.docker(Duration.ofSeconds(30), "image", "inspect", "-f", "{{.Config.User}}", image).out().trim())
+                .as(image + " user").isEqualTo("10001:10001");
+        assertThat(STACK.docker(Duration.ofSeconds(30), "image", "inspect", "-f", "{{json .Config.Entrypoint}}", image)
+                .out().trim()).as(image + " entrypoint: exec form, the JVM as PID 1").startsWith("[\"/opt/hwaas/jre/bin/java\"");
+
+        String feature = STACK.docker(Duration.ofSeconds(30), "run", "--rm", "--entrypoint", "/bin/bash", image, "-c",
+                "read -r v < /opt/hwaas/" + service + "/java.version && echo \"$v\"").out().trim();
+        // -XX:AOTMode=on (JDK 25) and -Xshare:on (earlier) make the JVM refuse to start without its cache.
+        String strict = Integer.parseInt(feature) >= 25 ? "-XX:AOTMode=on" : "-Xshare:on";
+        // The flags follow the image's own argument file, as the entrypoint passes it, so they win.
+        Stack.Result run = STACK.docker(Duration.ofMinutes(2), "run", "--rm", "--entrypoint", "/opt/hwaas/jre/bin/java",
+                image, "@/opt/hwaas/" + service + "/jvm.args", strict, "-Xlog:class+load=info:stdout",
+                "io.hwaas." + service + ".Main", "train");
+        assertThat(run.exit()).as(image + " starts with " + strict + ": " + run.err()).isZero();
+        long loaded = run.out().lines().filter(l -> l.contains("source:")).count();
+        long cached = run.out().lines().filter(l -> l.contains("source: shared objects file")).count();
+        System.out.printf("IMAGE: %s JDK %s: %d of %d classes from the cache%n", image, feature, cached, loaded);
+        assertThat(loaded).as("classes loaded by " + image).isPositive();
+        assertThat(cached).as("classes of " + image + " loaded from its cache, of " + loaded).isGreaterThan(loaded * 9 / 10);
+    }
+}
