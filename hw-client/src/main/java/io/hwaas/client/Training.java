@@ -53,7 +53,7 @@ final class Training {
         } catch (JedisException expected) {
             // No Redis at build time; the attempt still loads the connection path.
         }
-        int classes = Boolean.getBoolean("hwaas.preload") ? io.hwaas.common.ops.Training.preload(Main.class, Jedis.class, Job.class) : 0;
+        int classes = io.hwaas.common.ops.Training.preload(Jedis.class);
         LoggerFactory.getLogger(Training.class).info("Training run done: {} classes preloaded", classes);
         return 0;
     }
