@@ -8,6 +8,7 @@ import io.hwaas.common.redis.RedisConnector;
 import io.hwaas.worker.audit.AuditCommand;
 import io.hwaas.worker.audit.StatusCommand;
 import io.hwaas.worker.bench.DrainBench;
+import io.hwaas.worker.bench.LatencyBench;
 import io.hwaas.worker.consume.LinePrinter;
 import io.hwaas.worker.metrics.WorkerMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts a worker, or with an argument runs one of the operator commands that share the
- * worker's image: {@code audit}, {@code status}, {@code bench-drain}.
+ * worker's image: {@code audit}, {@code status}, {@code bench-drain}, {@code bench-latency}.
  */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -39,10 +40,11 @@ public final class Main {
                 case "audit" -> AuditCommand.main(env, rest);
                 case "status" -> StatusCommand.main(env, rest);
                 case "bench-drain" -> DrainBench.main(env, rest);
+                case "bench-latency" -> LatencyBench.main(env, rest);
                 case "train" -> Training.run();
                 default -> {
                     System.err.println("unknown command '" + command + "'; expected no argument (run the worker),"
-                            + " audit, status or bench-drain");
+                            + " audit, status, bench-drain or bench-latency");
                     yield 64;
                 }
             };

@@ -28,6 +28,9 @@ import redis.clients.jedis.Pipeline;
  * hello. It fills the queue with real hellos (audit records included), runs the real worker
  * code with stdout going to {@code --out}, and reads Redis' own command counter around the drain.
  * Run it against a Redis that nothing else uses.
+ *
+ * <p>{@code bench-drain --fill-only --count N} only fills the queue, for measuring a worker
+ * container of the stack draining it with its stdout going to Docker's log driver.
  */
 public final class DrainBench {
     private DrainBench() {
@@ -35,6 +38,16 @@ public final class DrainBench {
 
     public static int main(Env env, String[] args) throws Exception {
         int count = Integer.parseInt(orDefault(args, "--count", "200000"));
+        if (java.util.Arrays.asList(args).contains("--fill-only")) {
+            WorkerConfig config = WorkerConfig.fromEnv(env, "bench-fill");
+            RedisConnector connector = new RedisConnector(config.common().redis(), config.common().redisTimeout(),
+                    config.common().redisCaFile(), "bench-fill");
+            try (Jedis jedis = connector.open(Duration.ZERO)) {
+                fill(jedis, config.common().keys(), count, config.common().auditTtl());
+            }
+            System.out.println("filled " + count);
+            return 0;
+        }
         int runs = Integer.parseInt(orDefault(args, "--runs", "3"));
         String out = orDefault(args, "--out", "/tmp/hellos.out");
         int[] threadCounts = Arrays.stream(orDefault(args, "--threads", "1,2,4,8").split(","))

@@ -1,0 +1,69 @@
+package io.hwaas.worker.bench;
+
+import io.hwaas.common.config.Env;
+import io.hwaas.worker.WorkerConfig;
+import io.hwaas.worker.audit.StatusCommand;
+import io.hwaas.common.redis.RedisConnector;
+import java.time.Duration;
+import redis.clients.jedis.Jedis;
+
+/**
+ * {@code bench-latency [--window 30] [--windows 3]}: enqueue-to-print latency and the hello
+ * rate of a running stack, measured over windows from the workers' published histograms, so that
+ * start-up backlog does not count. Prints one line per window and the median of the windows.
+ */
+public final class LatencyBench {
+    private LatencyBench() {
+    }
+
+    public static int main(Env env, String[] args) throws Exception {
+        int window = Integer.parseInt(flag(args, "--window", "30"));
+        int windows = Integer.parseInt(flag(args, "--windows", "3"));
+        WorkerConfig config = WorkerConfig.fromEnv(env, "bench-latency");
+        RedisConnector connector = new RedisConnector(config.common().redis(), config.common().redisTimeout(),
+                config.common().redisCaFile(), "bench-latency");
+        double[][] results = new double[windows][];
+        try (Jedis jedis = connector.open(Duration.ZERO)) {
+            StatusCommand.Status before = StatusCommand.read(jedis, config.common().keys(), config.deadAfter());
+            for (int w = 0; w < windows; w++) {
+                long start = System.nanoTime();
+                Thread.sleep(window * 1000L);
+                StatusCommand.Status after = StatusCommand.read(jedis, config.common().keys(), config.deadAfter());
+                double seconds = (System.nanoTime() - start) / 1e9;
+                long[] delta = new long[after.latencyBuckets().length];
+                for (int i = 0; i < delta.length; i++) {
+                    delta[i] = after.latencyBuckets()[i] - (i < before.latencyBuckets().length ? before.latencyBuckets()[i] : 0);
+                }
+                long printed = delta.length == 0 ? 0 : delta[delta.length - 1];
+                double[] bounds = after.latencyBounds();
+                results[w] = new double[] {printed / seconds, after.clients(),
+                    StatusCommand.quantile(bounds, delta, 0.50) * 1000, StatusCommand.quantile(bounds, delta, 0.95) * 1000,
+                    StatusCommand.quantile(bounds, delta, 0.99) * 1000};
+                System.out.printf("window %d: %.0f hellos/s (expected %.0f), p50 %.2f ms, p95 %.2f ms, p99 %.2f ms%n",
+                        w + 1, results[w][0], results[w][1], results[w][2], results[w][3], results[w][4]);
+                before = after;
+            }
+        }
+        System.out.printf("median: %.0f hellos/s (expected %.0f), p50 %.2f ms, p95 %.2f ms, p99 %.2f ms%n",
+                median(results, 0), median(results, 1), median(results, 2), median(results, 3), median(results, 4));
+        return 0;
+    }
+
+    private static double median(double[][] rows, int column) {
+        double[] values = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            values[i] = rows[i][column];
+        }
+        java.util.Arrays.sort(values);
+        return values[values.length / 2];
+    }
+
+    private static String flag(String[] args, String name, String fallback) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+}
