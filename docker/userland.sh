@@ -15,10 +15,10 @@ ln -s bash "$root/bin/sh"
 libs=$(for f in /opt/hwaas/jre/bin/java /opt/hwaas/jre/lib/*.so /opt/hwaas/jre/lib/server/libjvm.so "$bash_path"; do
   ldd "$f" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'
 done | sort -u)
-for extra in libgcc_s.so.1; do
-  found=$(ldconfig -p 2>/dev/null | awk -v lib="$extra" '$1 == lib && $NF ~ /^\// {print $NF; exit}')
-  [ -n "$found" ] && libs="$libs $found"
-done
+gcc_s=$(ldconfig -p 2>/dev/null | awk '$1 == "libgcc_s.so.1" && $NF ~ /^\// {print $NF; exit}')
+if [ -n "$gcc_s" ]; then
+  libs="$libs $gcc_s"
+fi
 missing=$(for f in /opt/hwaas/jre/bin/java /opt/hwaas/jre/lib/server/libjvm.so; do ldd "$f" | grep 'not found' || true; done)
 if [ -n "$missing" ]; then
   echo "userland: the runtime image lacks libraries the Java runtime needs:" >&2
