@@ -69,6 +69,8 @@ public final class Consumer implements Runnable {
 
     private Jedis jedis;
     private volatile long redisClientId = -1;
+    /** Whether the queue may hold a backlog; while it is idle, skip the batch claim and just block. */
+    private boolean backlog = true;
 
     /**
      * @param name this consumer's name, unique in the deployment; names its in-flight list
@@ -132,13 +134,17 @@ public final class Consumer implements Runnable {
     }
 
     private List<String> claim() {
-        @SuppressWarnings("unchecked")
-        List<String> batch = (List<String>) CLAIM.run(jedis, claimKeys, claimArgs);
-        if (!batch.isEmpty() || !running.getAsBoolean()) {
-            return batch;
+        if (backlog) {
+            @SuppressWarnings("unchecked")
+            List<String> batch = (List<String>) CLAIM.run(jedis, claimKeys, claimArgs);
+            if (!batch.isEmpty() || !running.getAsBoolean()) {
+                return batch;
+            }
         }
         String one = jedis.blmove(keys.queue(), inflight, ListDirection.LEFT, ListDirection.RIGHT,
                 settings.blockTimeout().toMillis() / 1000.0);
+        // A job handed over by BLMOVE may be the first of a burst: look for more next time round.
+        backlog = one != null;
         return one == null ? List.of() : List.of(one);
     }
 
