@@ -14,7 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +22,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.assertj.core.api.SoftAssertions;
@@ -46,14 +43,15 @@ class MonitoringIT {
     private static final int WORKERS = 2;
     private static final int CLIENTS = 3;
     private static final Duration TARGETS_TIMEOUT = Duration.ofSeconds(90);
-    private static final String PROJECT = "hwaas-monitoring-it-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final int PROMETHEUS_PORT = freeLocalPort();
+    // One logical client per container, whatever the caller's environment says: 3 clients, 3 targets.
+    private static final Stack STACK = Stack.create("monitoring-it", Map.of("HWAAS_GRAFANA", "off",
+            "HWAAS_PROMETHEUS_PORT", Integer.toString(PROMETHEUS_PORT), "HWAAS_CLIENTS_PER_CONTAINER", "1"));
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private static Path root;
-    private static List<String> compose;
-    private static int prometheusPort;
     /** Set once ./hwaas has been run: from then on there may be something to tear down. */
     private static boolean stackLaunched;
     /** Why the stack did not come up, so the remaining tests fail fast with the same reason. */
@@ -61,23 +59,15 @@ class MonitoringIT {
     private static boolean stackReady;
 
     @BeforeAll
-    static void requireDockerAndImages() {
+    static void requireDockerAndImages() throws Exception {
         root = MonitoringFiles.root();
-        Exec info = Exec.run(List.of("docker", "info", "--format", "{{.ServerVersion}}"), Map.of(), Duration.ofSeconds(60));
-        assertThat(info.exit()).as("MonitoringIT needs a running Docker engine, but `docker info` failed:%n%s", info.output())
+        Stack.Result info = STACK.docker(Duration.ofSeconds(60), "info", "--format", "{{.ServerVersion}}");
+        assertThat(info.exit()).as("MonitoringIT needs a running Docker engine, but `docker info` failed:%n%s", info.all())
                 .isZero();
-        if (Exec.run(List.of("docker", "compose", "version"), Map.of(), Duration.ofSeconds(30)).exit() == 0) {
-            compose = List.of("docker", "compose");
-        } else {
-            Exec v1 = Exec.run(List.of("docker-compose", "version"), Map.of(), Duration.ofSeconds(30));
-            assertThat(v1.exit()).as("MonitoringIT needs `docker compose` or `docker-compose`; neither works:%n%s", v1.output())
-                    .isZero();
-            compose = List.of("docker-compose");
-        }
         List<String> missing = new ArrayList<>();
         for (String variable : List.of("HWAAS_PROMETHEUS_IMAGE", "HWAAS_REDIS_EXPORTER_IMAGE", "HWAAS_REDIS_IMAGE")) {
             String image = image(variable);
-            if (Exec.run(List.of("docker", "image", "inspect", image), Map.of(), Duration.ofSeconds(30)).exit() != 0) {
+            if (STACK.docker(Duration.ofSeconds(30), "image", "inspect", image).exit() != 0) {
                 missing.add(variable + "=" + image);
             }
         }
@@ -87,26 +77,21 @@ class MonitoringIT {
     }
 
     @AfterAll
-    static void tearDown() {
-        if (!stackLaunched) {
-            return;
+    static void tearDown() throws Exception {
+        if (stackLaunched) {
+            STACK.close();
         }
-        List<String> down = new ArrayList<>(compose);
-        down.addAll(List.of("--profile", "monitoring", "--profile", "packing", "down", "-v", "--remove-orphans"));
-        Exec result = Exec.run(down, Map.of("COMPOSE_PROJECT_NAME", PROJECT), Duration.ofMinutes(5));
-        assertThat(result.exit()).as("tearing down compose project %s (remove it by hand if this failed):%n%s",
-                PROJECT, result.output()).isZero();
     }
 
     @Test
     void promtoolAcceptsTheConfigurationAndTheAlertUnitTests() {
-        Exec config = promtool("check", "config", "/etc/prometheus/prometheus.yml");
-        assertThat(config.exit()).as("promtool check config:%n%s", config.output()).isZero();
-        assertThat(config.output()).as("promtool check config found the rules").contains("6 rules found");
+        Stack.Result config = promtool("check", "config", "/etc/prometheus/prometheus.yml");
+        assertThat(config.exit()).as("promtool check config:%n%s", config.all()).isZero();
+        assertThat(config.all()).as("promtool check config found the rules").contains("6 rules found");
 
-        Exec rules = promtool("test", "rules", "/etc/prometheus/alerts.test.yml");
-        assertThat(rules.exit()).as("promtool test rules alerts.test.yml:%n%s", rules.output()).isZero();
-        assertThat(rules.output()).as("promtool test rules output").contains("SUCCESS");
+        Stack.Result rules = promtool("test", "rules", "/etc/prometheus/alerts.test.yml");
+        assertThat(rules.exit()).as("promtool test rules alerts.test.yml:%n%s", rules.all()).isZero();
+        assertThat(rules.all()).as("promtool test rules output").contains("SUCCESS");
     }
 
     @Test
@@ -236,18 +221,11 @@ class MonitoringIT {
     }
 
     private static void startStack() {
-        prometheusPort = freeLocalPort();
-        Map<String, String> env = Map.of(
-                "COMPOSE_PROJECT_NAME", PROJECT,
-                "HWAAS_GRAFANA", "off",
-                "HWAAS_PROMETHEUS_PORT", Integer.toString(prometheusPort),
-                // One logical client per container, whatever the caller's environment says: 3 clients, 3 targets.
-                "HWAAS_CLIENTS_PER_CONTAINER", "1");
         stackLaunched = true;
-        Exec up = Exec.run(List.of("./hwaas", "--monitoring", "-d", Integer.toString(WORKERS), Integer.toString(CLIENTS)),
-                env, Duration.ofMinutes(15));
+        Stack.Result up = run(() -> STACK.hwaasRun(Duration.ofMinutes(15), "--monitoring", "-d",
+                Integer.toString(WORKERS), Integer.toString(CLIENTS)));
         if (up.exit() != 0) {
-            fail("./hwaas --monitoring -d %d %d failed (exit %d):%n%s", WORKERS, CLIENTS, up.exit(), up.output());
+            fail("./hwaas --monitoring -d %d %d failed (exit %d):%n%s", WORKERS, CLIENTS, up.exit(), up.all());
         }
         try {
             await("Prometheus scrapes " + WORKERS + " workers and " + CLIENTS + " clients", TARGETS_TIMEOUT, () -> {
@@ -265,13 +243,10 @@ class MonitoringIT {
     }
 
     private static String diagnostics() {
-        List<String> ps = new ArrayList<>(compose);
-        ps.addAll(List.of("--profile", "monitoring", "--profile", "packing", "ps"));
-        List<String> logs = new ArrayList<>(compose);
-        logs.addAll(List.of("logs", "--tail=30", "prometheus", "redis-exporter"));
-        Map<String, String> env = Map.of("COMPOSE_PROJECT_NAME", PROJECT);
-        return "compose ps:\n" + Exec.run(ps, env, Duration.ofMinutes(1)).output()
-                + "\nlogs:\n" + Exec.run(logs, env, Duration.ofMinutes(1)).output();
+        return "compose ps:\n" + run(() -> STACK.compose(Duration.ofMinutes(1), "--profile", "monitoring", "--profile",
+                "packing", "ps")).all()
+                + "\nlogs:\n" + run(() -> STACK.compose(Duration.ofMinutes(1), "logs", "--tail=30", "prometheus",
+                "redis-exporter")).all();
     }
 
     private static Map<String, Integer> upTargets(JsonNode targets) {
@@ -302,14 +277,14 @@ class MonitoringIT {
 
     /** The parsed body, errors included (Prometheus answers bad queries with 400 and a JSON error). */
     private static JsonNode get(String pathAndQuery) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + prometheusPort + pathAndQuery))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PROMETHEUS_PORT + pathAndQuery))
                 .timeout(Duration.ofSeconds(15)).GET().build();
         try {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             return JSON.readTree(response.body());
         } catch (IOException e) {
             // An assertion, so that polling retries while Prometheus starts and reports the cause at the end.
-            throw new AssertionError("Prometheus on 127.0.0.1:" + prometheusPort + " did not answer " + pathAndQuery + ": " + e, e);
+            throw new AssertionError("Prometheus on 127.0.0.1:" + PROMETHEUS_PORT + " did not answer " + pathAndQuery + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
@@ -326,11 +301,11 @@ class MonitoringIT {
 
     // ---- Docker ------------------------------------------------------------------------------
 
-    private static Exec promtool(String... args) {
-        List<String> command = new ArrayList<>(List.of("docker", "run", "--rm", "--entrypoint", "promtool",
+    private static Stack.Result promtool(String... args) {
+        List<String> command = new ArrayList<>(List.of("run", "--rm", "--entrypoint", "promtool",
                 "-v", MonitoringFiles.prometheusDir() + ":/etc/prometheus:ro", image("HWAAS_PROMETHEUS_IMAGE")));
         command.addAll(List.of(args));
-        return Exec.run(command, Map.of(), Duration.ofMinutes(2));
+        return run(() -> STACK.docker(Duration.ofMinutes(2), command.toArray(new String[0])));
     }
 
     /** The image compose will use: the variable if set, else compose's default for it. */
@@ -355,40 +330,16 @@ class MonitoringIT {
         }
     }
 
-    /** A finished command: its exit code and its output, stdout and stderr together. */
-    private record Exec(int exit, String output) {
+    private interface Command {
+        Stack.Result run() throws Exception;
+    }
 
-        /** Runs {@code command} in the repository root with the caller's environment plus {@code env}. */
-        static Exec run(List<String> command, Map<String, String> env, Duration timeout) {
-            Path log = null;
-            try {
-                // A file, not a pipe: nothing to drain while waiting, and no deadlock on a chatty build.
-                log = Files.createTempFile("hwaas-monitoring-it", ".log");
-                ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile())
-                        .redirectErrorStream(true).redirectOutput(log.toFile());
-                builder.environment().putAll(env);
-                Process process = builder.start();
-                if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    return fail("%s did not finish within %ds:%n%s", String.join(" ", command), timeout.toSeconds(),
-                            Files.readString(log));
-                }
-                return new Exec(process.exitValue(), Files.readString(log));
-            } catch (IOException e) {
-                throw new AssertionError("cannot run " + String.join(" ", command)
-                        + " (is it installed and on the PATH?): " + e.getMessage(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while running " + String.join(" ", command), e);
-            } finally {
-                if (log != null) {
-                    try {
-                        Files.deleteIfExists(log);
-                    } catch (IOException e) {
-                        // A temporary file left behind is not worth failing a test over.
-                    }
-                }
-            }
+    /** Runs a command, turning a failure to run it into an assertion error naming it. */
+    private static Stack.Result run(Command command) {
+        try {
+            return command.run();
+        } catch (Exception e) {
+            throw new AssertionError("cannot run a docker command: " + e.getMessage(), e);
         }
     }
 }

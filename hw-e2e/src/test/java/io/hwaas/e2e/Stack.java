@@ -30,6 +30,7 @@ final class Stack implements AutoCloseable {
     final String project;
     private final List<String> compose;
     private final Map<String, String> extraEnv;
+    private final String password = UUID.randomUUID().toString().replace("-", "");
 
     private Stack(String project, Map<String, String> extraEnv) {
         this.root = root();
@@ -155,6 +156,8 @@ final class Stack implements AutoCloseable {
     private Map<String, String> env() {
         Map<String, String> env = new java.util.HashMap<>(extraEnv);
         env.put("COMPOSE_PROJECT_NAME", project);
+        // A password of the stack's own: tests neither need nor touch a developer's .env.
+        env.putIfAbsent("HWAAS_REDIS_PASSWORD", password);
         return env;
     }
 

@@ -1,9 +1,9 @@
 package io.hwaas.worker.bench;
 
 import io.hwaas.common.config.Env;
+import io.hwaas.common.redis.RedisConnector;
 import io.hwaas.worker.WorkerConfig;
 import io.hwaas.worker.audit.StatusCommand;
-import io.hwaas.common.redis.RedisConnector;
 import java.time.Duration;
 import redis.clients.jedis.Jedis;
 
