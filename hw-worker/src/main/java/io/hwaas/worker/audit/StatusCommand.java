@@ -27,10 +27,13 @@ public final class StatusCommand {
     private StatusCommand() {
     }
 
-    /** The figures shown; {@code latencyBuckets} sums the workers' cumulative buckets. */
+    /**
+     * The figures shown. {@code latencyBuckets} sums the workers' cumulative buckets;
+     * {@code recentLatencyBuckets} those of the last ten seconds.
+     */
     public record Status(int workers, int threads, int clientContainers, long clients, double printedPerSecond,
             long printedTotal, long queued, long inFlight, long failed, long deadLettered, double[] latencyBounds,
-            long[] latencyBuckets) {
+            long[] latencyBuckets, long[] recentLatencyBuckets) {
     }
 
     public static int main(Env env, String[] args) throws Exception {
@@ -82,6 +85,7 @@ public final class StatusCommand {
         long printed = 0;
         double[] bounds = new double[0];
         long[] buckets = new long[0];
+        long[] recent = new long[0];
         for (Response<String> r : stats) {
             if (r.get() == null) {
                 continue;
@@ -91,15 +95,18 @@ public final class StatusCommand {
             rate += node.path("rate10s").asDouble();
             printed += node.path("printed").asLong();
             JsonNode b = node.path("latencyBuckets");
+            JsonNode recentNode = node.path("recentLatencyBuckets");
             if (!node.path("latencyBounds").isArray()) {
                 continue;
             }
             if (buckets.length == 0) {
                 buckets = new long[b.size()];
+                recent = new long[b.size()];
                 bounds = JSON.treeToValue(node.path("latencyBounds"), double[].class);
             }
             for (int i = 0; i < Math.min(buckets.length, b.size()); i++) {
                 buckets[i] += b.get(i).asLong();
+                recent[i] += recentNode.path(i).asLong();
             }
         }
         long logicalClients = 0;
@@ -112,7 +119,7 @@ public final class StatusCommand {
             }
         }
         return new Status(workers.size(), threads, clients.size(), logicalClients, rate, printed, queued.get(),
-                inFlight, failed.get(), dead.get(), bounds, buckets);
+                inFlight, failed.get(), dead.get(), bounds, buckets, recent);
     }
 
     /** The latency below which a fraction {@code q} of the observations fall, interpolated within its bucket. */
@@ -144,10 +151,10 @@ public final class StatusCommand {
         rows.put("in flight", Long.toString(s.inFlight()));
         rows.put("failed (Jesque)", Long.toString(s.failed()));
         rows.put("dead-lettered", Long.toString(s.deadLettered()));
-        double p50 = quantile(s.latencyBounds(), s.latencyBuckets(), 0.5);
-        double p99 = quantile(s.latencyBounds(), s.latencyBuckets(), 0.99);
-        rows.put("latency p50 / p99", Double.isNaN(p50) ? "no hellos yet"
-                : String.format("%.2f ms / %.2f ms (since the workers started)", p50 * 1000, p99 * 1000));
+        double p50 = quantile(s.latencyBounds(), s.recentLatencyBuckets(), 0.5);
+        double p99 = quantile(s.latencyBounds(), s.recentLatencyBuckets(), 0.99);
+        rows.put("latency p50 / p99", Double.isNaN(p50) ? "no hellos in the last 10s"
+                : String.format("%.2f ms / %.2f ms (last 10s)", p50 * 1000, p99 * 1000));
         System.out.println("HWaaS status of " + keys.queue() + " at " + Instant.now());
         rows.forEach((k, v) -> System.out.printf("  %-20s %s%n", k, v));
         String verdict;

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * The figures a worker publishes with each heartbeat for {@code ./hwaas status} and the
- * benchmark: totals, the print rate over the last ten seconds and the cumulative latency
- * buckets. Called from the heartbeat thread only.
+ * benchmark: totals, the print rate and latency buckets over the last ten seconds, and the
+ * cumulative latency buckets. Called from the heartbeat thread only.
  */
 public final class WorkerFigures {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -17,6 +17,7 @@ public final class WorkerFigures {
     private final WorkerMetrics metrics;
     private final int threads;
     private final long[] printedAt = new long[WINDOW + 1];
+    private final long[][] bucketsAt = new long[WINDOW + 1][];
     private final long[] sampledAtNanos = new long[WINDOW + 1];
     private int samples;
 
@@ -28,9 +29,11 @@ public final class WorkerFigures {
     /** Samples the counters and renders the figures as JSON. */
     public String sample() {
         long printed = metrics.printedTotal();
+        long[] buckets = metrics.latencyBuckets();
         long now = System.nanoTime();
         int slot = samples % printedAt.length;
         printedAt[slot] = printed;
+        bucketsAt[slot] = buckets;
         sampledAtNanos[slot] = now;
         int oldest = samples < WINDOW ? 0 : (samples - WINDOW) % printedAt.length;
         samples++;
@@ -42,7 +45,12 @@ public final class WorkerFigures {
         figures.put("rate10s", Math.round(rate * 10) / 10.0);
         figures.put("threads", threads);
         figures.put("latencyBounds", WorkerMetrics.LATENCY_BOUNDS);
-        figures.put("latencyBuckets", metrics.latencyBuckets());
+        figures.put("latencyBuckets", buckets);
+        long[] recent = new long[buckets.length];
+        for (int i = 0; i < recent.length; i++) {
+            recent[i] = buckets[i] - bucketsAt[oldest][i];
+        }
+        figures.put("recentLatencyBuckets", recent);
         try {
             return JSON.writeValueAsString(figures);
         } catch (JsonProcessingException e) {
