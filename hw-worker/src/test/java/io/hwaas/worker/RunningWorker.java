@@ -7,7 +7,6 @@ import io.hwaas.worker.metrics.WorkerMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,11 +45,7 @@ final class RunningWorker implements AutoCloseable {
 
     /** The lines printed so far. */
     List<String> lines() {
-        String text;
-        synchronized (out) {
-            text = out.toString(StandardCharsets.UTF_8);
-        }
-        return text.isEmpty() ? List.of() : Arrays.asList(text.split("\n", -1)).subList(0, text.split("\n", -1).length - 1);
+        return out.toString(StandardCharsets.UTF_8).lines().toList();
     }
 
     @Override

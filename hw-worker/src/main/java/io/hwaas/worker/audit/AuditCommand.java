@@ -3,6 +3,7 @@ package io.hwaas.worker.audit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hwaas.common.config.CommonConfig;
 import io.hwaas.common.config.Env;
+import io.hwaas.worker.CommandLine;
 import java.time.Duration;
 import java.util.Map;
 import redis.clients.jedis.Jedis;
@@ -18,7 +19,7 @@ public final class AuditCommand {
     public static int main(Env env, String[] args) throws Exception {
         CommonConfig config = CommonConfig.fromEnv(env);
         long since = 0;
-        String sinceArg = Cli.flag(args, "--since");
+        String sinceArg = CommandLine.value(args, "--since", null);
         if (sinceArg != null) {
             Duration window = new Env(Map.of("--since", sinceArg)).duration("--since", Duration.ZERO, Duration.ofSeconds(1),
                     Duration.ofDays(30));
@@ -29,7 +30,7 @@ public final class AuditCommand {
                 return 3;
             }
             Audit.Report report = new Audit(jedis, config.keys()).run(since, 3000);
-            if (Cli.has(args, "--json")) {
+            if (CommandLine.has(args, "--json")) {
                 System.out.println(new ObjectMapper().writeValueAsString(Map.ofEntries(
                         Map.entry("clients", report.clients()), Map.entry("submitted", report.submitted()),
                         Map.entry("printed", report.printed()), Map.entry("lost", report.lost()),

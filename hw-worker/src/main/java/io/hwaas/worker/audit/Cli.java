@@ -23,22 +23,4 @@ final class Cli {
         }
         return jedis;
     }
-
-    static String flag(String[] args, String name) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return null;
-    }
-
-    static boolean has(String[] args, String name) {
-        for (String arg : args) {
-            if (arg.equals(name)) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

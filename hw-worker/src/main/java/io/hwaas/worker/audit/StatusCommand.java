@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hwaas.common.config.Env;
 import io.hwaas.common.hello.Keys;
+import io.hwaas.worker.CommandLine;
 import io.hwaas.worker.WorkerConfig;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +44,7 @@ public final class StatusCommand {
                 return 3;
             }
             Status s = read(jedis, config.common().keys(), config.deadAfter());
-            if (Cli.has(args, "--json")) {
+            if (CommandLine.has(args, "--json")) {
                 System.out.println(JSON.writeValueAsString(s));
             } else {
                 print(config.common().keys(), s);

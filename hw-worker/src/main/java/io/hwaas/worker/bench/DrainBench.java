@@ -5,6 +5,7 @@ import io.hwaas.common.hello.AuditBits;
 import io.hwaas.common.hello.Hello;
 import io.hwaas.common.hello.Keys;
 import io.hwaas.common.redis.RedisConnector;
+import io.hwaas.worker.CommandLine;
 import io.hwaas.worker.Worker;
 import io.hwaas.worker.WorkerConfig;
 import io.hwaas.worker.consume.LinePrinter;
@@ -37,8 +38,8 @@ public final class DrainBench {
     }
 
     public static int main(Env env, String[] args) throws Exception {
-        int count = Integer.parseInt(orDefault(args, "--count", "200000"));
-        if (java.util.Arrays.asList(args).contains("--fill-only")) {
+        int count = Integer.parseInt(CommandLine.value(args, "--count", "200000"));
+        if (CommandLine.has(args, "--fill-only")) {
             WorkerConfig config = WorkerConfig.fromEnv(env, "bench-fill");
             RedisConnector connector = new RedisConnector(config.common().redis(), config.common().redisTimeout(),
                     config.common().redisCaFile(), "bench-fill");
@@ -48,9 +49,9 @@ public final class DrainBench {
             System.out.println("filled " + count);
             return 0;
         }
-        int runs = Integer.parseInt(orDefault(args, "--runs", "3"));
-        String out = orDefault(args, "--out", "/tmp/hellos.out");
-        int[] threadCounts = Arrays.stream(orDefault(args, "--threads", "1,2,4,8").split(","))
+        int runs = Integer.parseInt(CommandLine.value(args, "--runs", "3"));
+        String out = CommandLine.value(args, "--out", "/tmp/hellos.out");
+        int[] threadCounts = Arrays.stream(CommandLine.value(args, "--threads", "1,2,4,8").split(","))
                 .mapToInt(Integer::parseInt).toArray();
 
         System.out.printf("%-8s %-12s %-28s %s%n", "threads", "median/s", "runs/s", "commands/hello");
@@ -130,14 +131,5 @@ public final class DrainBench {
             }
         }
         throw new IllegalStateException("INFO stats has no total_commands_processed");
-    }
-
-    private static String orDefault(String[] args, String flag, String fallback) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(flag)) {
-                return args[i + 1];
-            }
-        }
-        return fallback;
     }
 }

@@ -2,6 +2,7 @@ package io.hwaas.worker.bench;
 
 import io.hwaas.common.config.Env;
 import io.hwaas.common.redis.RedisConnector;
+import io.hwaas.worker.CommandLine;
 import io.hwaas.worker.WorkerConfig;
 import io.hwaas.worker.audit.StatusCommand;
 import java.time.Duration;
@@ -17,8 +18,8 @@ public final class LatencyBench {
     }
 
     public static int main(Env env, String[] args) throws Exception {
-        int window = Integer.parseInt(flag(args, "--window", "30"));
-        int windows = Integer.parseInt(flag(args, "--windows", "3"));
+        int window = Integer.parseInt(CommandLine.value(args, "--window", "30"));
+        int windows = Integer.parseInt(CommandLine.value(args, "--windows", "3"));
         WorkerConfig config = WorkerConfig.fromEnv(env, "bench-latency");
         RedisConnector connector = new RedisConnector(config.common().redis(), config.common().redisTimeout(),
                 config.common().redisCaFile(), "bench-latency");
@@ -56,14 +57,5 @@ public final class LatencyBench {
         }
         java.util.Arrays.sort(values);
         return values[values.length / 2];
-    }
-
-    private static String flag(String[] args, String name, String fallback) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return fallback;
     }
 }
