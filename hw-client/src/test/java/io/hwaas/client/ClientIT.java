@@ -187,4 +187,23 @@ class ClientIT {
         List<Long> seqs = distinct(queued().values().iterator().next());
         assertThat(seqs).as("no hello lost or reordered across the restart").isEqualTo(oneTo(seqs.size()));
     }
+
+    @Test
+    void holdsHellosWhileRedisRefusesWritesForLackOfMemory() throws Exception {
+        ClientProcess client = start("HWAAS_CLIENT_INTERVAL", "50ms");
+        await("first hellos", 10, () -> jedis.llen(KEYS.queue()) > 0);
+        // noeviction and no memory left: Redis answers every write with an OOM error reply.
+        jedis.configSet("maxmemory", "1");
+        try {
+            Thread.sleep(2000);
+            assertThat(client.held()).as("hellos held while Redis refuses writes").isGreaterThan(20);
+        } finally {
+            jedis.configSet("maxmemory", "0");
+        }
+        await("buffer drained", 20, () -> client.held() < 3);
+        client.stop();
+        List<Long> seqs = distinct(queued().values().iterator().next());
+        assertThat(seqs).as("no hello dropped for an error reply").isEqualTo(oneTo(seqs.size()));
+        assertThat(client.metrics().retriesTotal()).as("retries").isPositive();
+    }
 }

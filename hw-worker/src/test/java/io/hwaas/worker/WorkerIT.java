@@ -15,10 +15,12 @@ import io.hwaas.worker.consume.LuaScript;
 import io.hwaas.worker.recovery.Heartbeat;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import net.greghaines.jesque.ConfigBuilder;
 import net.greghaines.jesque.Job;
 import net.greghaines.jesque.client.ClientImpl;
@@ -243,6 +245,50 @@ class WorkerIT {
             redis.unpause();
             TestHellos.enqueue(jedis, KEYS, "c-1-0", 11, 15);
             await("after the freeze", 30, () -> worker.lines().size() == 15);
+            assertThat(new Audit(jedis, KEYS).run(0, 0).lost()).as("lost").isZero();
+        }
+    }
+
+    @Test
+    void aRedisOutOfMemoryStallsTheWorkerWithoutLosingAJob() throws Exception {
+        TestHellos.enqueue(jedis, KEYS, "c-1-0", 1, 50);
+        // noeviction and no memory left: every write, registration included, gets an OOM error reply.
+        jedis.configSet("maxmemory", "1");
+        CompletableFuture<RunningWorker> starting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return RunningWorker.start(redis.url(1));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            Thread.sleep(3000);
+            assertThat(starting).as("the worker waits to register while Redis refuses writes").isNotDone();
+            assertThat(jedis.llen(KEYS.queue())).as("nothing claimed").isEqualTo(50);
+        } finally {
+            jedis.configSet("maxmemory", "0");
+        }
+        try (RunningWorker worker = starting.get(30, TimeUnit.SECONDS)) {
+            await("all printed once Redis has memory again", 20, () -> worker.lines().size() == 50);
+            await("acknowledged", 5, () -> inflightTotal() == 0);
+            assertThat(new Audit(jedis, KEYS).run(0, 0).lost()).as("lost").isZero();
+        }
+    }
+
+    @Test
+    void aWorkerRefusedWritesMidRunRetriesWithoutLosingAJob() throws Exception {
+        try (RunningWorker worker = RunningWorker.start(redis.url(1))) {
+            TestHellos.enqueue(jedis, KEYS, "c-1-0", 1, 5);
+            await("before", 10, () -> worker.lines().size() == 5);
+            jedis.configSet("maxmemory", "1");
+            try {
+                Thread.sleep(2000);
+                assertThat(worker.worker.healthy()).as("healthy while retrying").isTrue();
+            } finally {
+                jedis.configSet("maxmemory", "0");
+            }
+            TestHellos.enqueue(jedis, KEYS, "c-1-0", 6, 10);
+            await("after", 20, () -> worker.lines().size() == 10);
             assertThat(new Audit(jedis, KEYS).run(0, 0).lost()).as("lost").isZero();
         }
     }

@@ -6,6 +6,8 @@ import io.hwaas.common.hello.Hello;
 import io.hwaas.common.hello.Keys;
 import io.hwaas.common.ops.Liveness;
 import io.hwaas.common.redis.Backoff;
+import io.hwaas.common.redis.Pipelines;
+import io.hwaas.common.redis.RepeatFilter;
 import io.hwaas.common.redis.RedisConnector;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -38,6 +41,7 @@ public final class Sender implements Runnable {
     private final Liveness liveness;
     private final Object signal = new Object();
     private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
+    private final RepeatFilter problems = new RepeatFilter(Duration.ofMinutes(5));
 
     private volatile boolean stopping;
     private volatile long flushDeadlineNanos;
@@ -96,16 +100,29 @@ public final class Sender implements Runnable {
             while (!stopping || (held() > 0 && System.nanoTime() < flushDeadlineNanos)) {
                 liveness.beat();
                 awaitWork();
-                if (jedis == null && !connect()) {
-                    continue;
-                }
                 try {
+                    if (jedis == null && !connect()) {
+                        continue;
+                    }
                     heartbeat(false);
                     sendHeld();
                     backoff.reset();
                 } catch (JedisException e) {
                     metrics.retry();
-                    LOG.debug("Sending failed, {} hello(s) held: {}", held(), RedisConnector.describe(e));
+                    String problem = RedisConnector.describe(e);
+                    if (e instanceof JedisDataException && problems.fresh(problem)) {
+                        LOG.warn("Redis refused hellos ({}); holding {} and retrying with backoff", problem, held());
+                    } else {
+                        LOG.debug("Sending failed, {} hello(s) held: {}", held(), problem);
+                    }
+                    disconnect();
+                    pause(backoff.nextDelayMillis());
+                } catch (RuntimeException e) {
+                    // A bug must not silently end the only thread that sends: the held hellos depend on it.
+                    metrics.retry();
+                    if (problems.fresh(String.valueOf(e))) {
+                        LOG.error("Unexpected failure while sending; holding {} hello(s) and retrying", held(), e);
+                    }
                     disconnect();
                     pause(backoff.nextDelayMillis());
                 }
@@ -158,7 +175,7 @@ public final class Sender implements Runnable {
                             new Hello.Meta(outbox.client(), hello.seq(), Hello.nowMicros())));
                 }
             }
-            pipeline.sync();
+            Pipelines.sync(pipeline);
             for (int i = 0; i < sources.size(); i++) {
                 sources.get(i).remove(batches.get(i).size());
                 sources.get(i).lastExpiredBlock(expired[i]);

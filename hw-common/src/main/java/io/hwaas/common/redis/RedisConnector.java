@@ -88,12 +88,12 @@ public final class RedisConnector {
     public Jedis connect(String purpose, BooleanSupplier keepTrying) throws InterruptedException {
         Backoff network = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
         Backoff credentials = new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(60));
-        String lastProblem = null;
-        long lastLogged = 0;
+        RepeatFilter problems = new RepeatFilter(Duration.ofMinutes(5));
+        boolean failedBefore = false;
         while (keepTrying.getAsBoolean()) {
             try {
                 Jedis jedis = open(Duration.ofSeconds(10));
-                if (lastProblem != null) {
+                if (failedBefore) {
                     LOG.info("Connected to Redis at {} for {} after {} failed attempt(s)", url, purpose,
                             network.attempts() + credentials.attempts());
                 }
@@ -101,8 +101,8 @@ public final class RedisConnector {
             } catch (JedisException e) {
                 boolean auth = isAuthFailure(e);
                 String problem = describe(e);
-                long now = System.nanoTime();
-                if (!problem.equals(lastProblem) || now - lastLogged > Duration.ofMinutes(5).toNanos()) {
+                failedBefore = true;
+                if (problems.fresh(problem)) {
                     if (auth) {
                         LOG.error("Redis at {} refused the credentials in {} for {}: {}. Check the user and"
                                 + " password (HWAAS_REDIS_PASSWORD in .env); retrying with backoff up to 60s.",
@@ -111,8 +111,6 @@ public final class RedisConnector {
                         LOG.warn("Cannot reach Redis at {} for {}: {}; retrying with backoff up to 5s.",
                                 url, purpose, problem);
                     }
-                    lastProblem = problem;
-                    lastLogged = now;
                 }
                 (auth ? credentials : network).sleep();
             }

@@ -4,6 +4,7 @@ import io.hwaas.common.config.Env;
 import io.hwaas.common.hello.AuditBits;
 import io.hwaas.common.hello.Hello;
 import io.hwaas.common.hello.Keys;
+import io.hwaas.common.redis.Pipelines;
 import io.hwaas.common.redis.RedisConnector;
 import io.hwaas.worker.CommandLine;
 import io.hwaas.worker.Worker;
@@ -117,11 +118,11 @@ public final class DrainBench {
             }
             p.rpush(keys.queue(), Hello.encode(Hello.MESSAGE, new Hello.Meta(client, seq, Hello.nowMicros())));
             if (seq % 1000 == 0) {
-                p.sync();
+                Pipelines.sync(p);
                 p = jedis.pipelined();
             }
         }
-        p.sync();
+        Pipelines.sync(p);
     }
 
     private static long commandsProcessed(Jedis jedis) {

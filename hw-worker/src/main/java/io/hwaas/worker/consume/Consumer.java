@@ -5,6 +5,8 @@ import io.hwaas.common.hello.Hello;
 import io.hwaas.common.hello.Keys;
 import io.hwaas.common.ops.Liveness;
 import io.hwaas.common.redis.Backoff;
+import io.hwaas.common.redis.Pipelines;
+import io.hwaas.common.redis.RepeatFilter;
 import io.hwaas.common.redis.RedisConnector;
 import io.hwaas.worker.job.Decoded;
 import io.hwaas.worker.job.JobDecoder;
@@ -71,6 +73,8 @@ public final class Consumer implements Runnable {
     private volatile long redisClientId = -1;
     /** Whether the queue may hold a backlog; while it is idle, skip the batch claim and just block. */
     private boolean backlog = true;
+    private final Backoff claimBackoff = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2));
+    private final RepeatFilter problems = new RepeatFilter(Duration.ofMinutes(5));
 
     /**
      * @param name this consumer's name, unique in the deployment; names its in-flight list
@@ -115,8 +119,10 @@ public final class Consumer implements Runnable {
                         break;
                     }
                     batch = claim();
+                    claimBackoff.reset();
                 } catch (JedisException e) {
                     failed("claiming jobs", e);
+                    claimBackoff.sleep();
                     continue;
                 }
                 if (!batch.isEmpty()) {
@@ -237,7 +243,7 @@ public final class Consumer implements Runnable {
                         "GET", "u1", Long.toString(AuditBits.offset(meta.seq(), AuditBits.PRINTED)));
             }
         }
-        pipeline.sync();
+        Pipelines.sync(pipeline);
     }
 
     private void acknowledge(List<Entry> entries) {
@@ -273,7 +279,7 @@ public final class Consumer implements Runnable {
         } else {
             pipeline.del(inflight);
         }
-        pipeline.sync();
+        Pipelines.sync(pipeline);
         if (deadLetterLength != null && deadLetterLength.get() > settings.deadLetterMax()) {
             long dropped = deadLetterLength.get() - settings.deadLetterMax();
             jedis.hincrBy(keys.counters(), "deadletter_dropped", dropped);
@@ -331,8 +337,10 @@ public final class Consumer implements Runnable {
             if (running.getAsBoolean()) {
                 LOG.debug("{}: Redis failed while {}: {}", name, what, RedisConnector.describe(e));
             }
-        } else {
-            LOG.warn("{}: Redis refused a command while {}: {}", name, what, RedisConnector.describe(e));
+        } else if (problems.fresh(what + RedisConnector.describe(e))) {
+            // Refusals repeat on every retry (out of memory, missing permission): say it once in a while.
+            LOG.warn("{}: Redis refused a command while {}: {}; retrying with backoff", name, what,
+                    RedisConnector.describe(e));
         }
         disconnect();
     }

@@ -2,7 +2,10 @@ package io.hwaas.worker.recovery;
 
 import io.hwaas.common.hello.Keys;
 import io.hwaas.common.ops.Liveness;
+import io.hwaas.common.redis.Backoff;
+import io.hwaas.common.redis.Pipelines;
 import io.hwaas.common.redis.RedisConnector;
+import io.hwaas.common.redis.RepeatFilter;
 import io.hwaas.worker.consume.LuaScript;
 import io.hwaas.worker.metrics.WorkerMetrics;
 import java.time.Duration;
@@ -17,6 +20,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.Transaction;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -46,6 +50,7 @@ public final class Heartbeat {
     private final Liveness liveness;
     private final Supplier<String> stats;
 
+    private final RepeatFilter problems = new RepeatFilter(Duration.ofMinutes(5));
     private Jedis jedis;
     private long lastOkNanos;
     private long healthySinceNanos;
@@ -77,6 +82,7 @@ public final class Heartbeat {
      * @return false if {@code keepTrying} turned false first
      */
     public boolean register(BooleanSupplier keepTrying) throws InterruptedException {
+        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
         while (keepTrying.getAsBoolean()) {
             if (!connected(keepTrying)) {
                 return false;
@@ -92,6 +98,7 @@ public final class Heartbeat {
                 return true;
             } catch (JedisException e) {
                 dropConnection(e);
+                backoff.sleep();
             }
         }
         return false;
@@ -126,7 +133,7 @@ public final class Heartbeat {
         Response<Long> added = pipeline.zadd(keys.workers(), now, worker);
         pipeline.psetex(keys.workerStats(worker), deadAfter.toMillis() * 3, stats.get());
         Response<Set<String>> dead = pipeline.zrangeByScore(keys.workers(), "-inf", Long.toString(cutoff), 0, 1);
-        pipeline.sync();
+        Pipelines.sync(pipeline);
 
         long nanos = System.nanoTime();
         if (nanos - lastOkNanos > deadAfter.toNanos() / 2) {
@@ -220,7 +227,13 @@ public final class Heartbeat {
 
     private void dropConnection(JedisException e) {
         metrics.redisFailure();
-        LOG.debug("Heartbeat of {} failed: {}", worker, RedisConnector.describe(e));
+        String problem = RedisConnector.describe(e);
+        if (e instanceof JedisDataException && problems.fresh(problem)) {
+            // Redis answered but refused (out of memory, a missing ACL permission): worth saying.
+            LOG.warn("Heartbeat of {} refused by Redis: {}; retrying", worker, problem);
+        } else {
+            LOG.debug("Heartbeat of {} failed: {}", worker, problem);
+        }
         close();
     }
 

@@ -1,0 +1,30 @@
+package io.hwaas.common.redis;
+
+import java.time.Duration;
+
+/**
+ * Decides whether a problem is worth logging: a new one always is, the same one again only once
+ * the quiet period has passed. Keeps a retry loop from filling the log with one message.
+ * Not thread-safe: each loop owns one.
+ */
+public final class RepeatFilter {
+    private final long quietNanos;
+    private String last;
+    private long lastLogged;
+
+    /** @param quiet how long the same problem stays unlogged after it was logged */
+    public RepeatFilter(Duration quiet) {
+        this.quietNanos = quiet.toNanos();
+    }
+
+    /** Whether {@code problem} should be logged now; records it if so. */
+    public boolean fresh(String problem) {
+        long now = System.nanoTime();
+        if (problem.equals(last) && now - lastLogged < quietNanos) {
+            return false;
+        }
+        last = problem;
+        lastLogged = now;
+        return true;
+    }
+}
