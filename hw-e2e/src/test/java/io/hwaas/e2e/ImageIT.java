@@ -48,4 +48,15 @@ class ImageIT {
         assertThat(loaded).as("classes loaded by " + image).isPositive();
         assertThat(cached).as("classes of " + image + " loaded from its cache, of " + loaded).isGreaterThan(loaded * 9 / 10);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"worker", "client"})
+    void refusesABadConfigurationAtStartNamingTheVariable(String service) throws Exception {
+        Stack.Result run = STACK.docker(Duration.ofMinutes(1), "run", "--rm", "-e", "REDIS_URL=http://secret@redis",
+                "-e", "HWAAS_QUEUE=no spaces", "hwaas-" + service + ":latest");
+        assertThat(run.exit()).as(service + " exit status with a bad REDIS_URL (EX_CONFIG)").isEqualTo(78);
+        assertThat(run.err()).as(service + " says what is wrong").contains("REDIS_URL=", "redis:// or rediss://")
+                .doesNotContain("secret");
+        assertThat(run.out()).as(service + " prints nothing on stdout").isEmpty();
+    }
 }
