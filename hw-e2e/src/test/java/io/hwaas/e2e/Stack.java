@@ -158,6 +158,7 @@ final class Stack implements AutoCloseable {
         env.put("COMPOSE_PROJECT_NAME", project);
         // A password of the stack's own: tests neither need nor touch a developer's .env.
         env.putIfAbsent("HWAAS_REDIS_PASSWORD", password);
+        env.putIfAbsent("HWAAS_GRAFANA_PASSWORD", password + "-grafana");
         return env;
     }
 
