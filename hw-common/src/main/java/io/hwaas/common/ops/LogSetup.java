@@ -10,7 +10,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
-import java.util.Locale;
 
 /**
  * Logback configuration in code, found through {@code ServiceLoader} before any XML is looked
@@ -57,11 +56,5 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
             context.getLogger(noisy).setLevel(level.isGreaterOrEqual(Level.WARN) ? level : Level.WARN);
         }
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
-    }
-
-    /** The configured format, for messages that mention it. */
-    public static String format() {
-        String value = System.getenv("HWAAS_LOG_FORMAT");
-        return value == null ? "text" : value.toLowerCase(Locale.ROOT);
     }
 }
