@@ -55,11 +55,6 @@ public final class RedisConnector {
         this.sslSocketFactory = url.tls() && caFile != null ? trusting(caFile) : null;
     }
 
-    /** The URL this connector dials. */
-    public RedisUrl url() {
-        return url;
-    }
-
     /**
      * Opens one connection and checks it with {@code PING}.
      *
