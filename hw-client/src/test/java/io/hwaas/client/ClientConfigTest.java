@@ -1,33 +1,17 @@
 package io.hwaas.client;
 
+import static io.hwaas.common.testing.TestEnv.env;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.hwaas.common.config.ConfigException;
-import io.hwaas.common.config.Env;
+import io.hwaas.common.testing.TestEnv;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ClientConfigTest {
 
-    private static Env env(String... pairs) {
-        Map<String, String> vars = new HashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            vars.put(pairs[i], pairs[i + 1]);
-        }
-        return new Env(vars);
-    }
-
     private static void assertRejected(String variable, String value) {
-        ConfigException e = catchThrowableOfType(ConfigException.class,
+        TestEnv.assertRejected(variable + "=" + value, variable, value,
                 () -> ClientConfig.fromEnv(env(variable, value), "client-host"));
-        assertThat(e).as(variable + "=" + value + ": throws ConfigException").isNotNull();
-        assertThat(e.variable()).as(variable + "=" + value + ": variable()").isEqualTo(variable);
-        assertThat(e.getMessage()).as(variable + "=" + value + ": message names the variable and the value")
-                .contains(variable)
-                .contains("'" + value + "'");
     }
 
     @Test

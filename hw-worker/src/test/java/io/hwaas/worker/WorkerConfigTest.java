@@ -1,38 +1,22 @@
 package io.hwaas.worker;
 
+import static io.hwaas.common.testing.TestEnv.env;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.hwaas.common.config.ConfigException;
-import io.hwaas.common.config.Env;
+import io.hwaas.common.testing.TestEnv;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class WorkerConfigTest {
-
-    private static Env env(String... pairs) {
-        Map<String, String> vars = new HashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            vars.put(pairs[i], pairs[i + 1]);
-        }
-        return new Env(vars);
-    }
 
     private static ConfigException assertRejected(String variable, String value, String... more) {
         String[] pairs = new String[more.length + 2];
         pairs[0] = variable;
         pairs[1] = value;
         System.arraycopy(more, 0, pairs, 2, more.length);
-        ConfigException e = catchThrowableOfType(ConfigException.class,
+        return TestEnv.assertRejected(variable + "=" + value, variable, value,
                 () -> WorkerConfig.fromEnv(env(pairs), "host-abc"));
-        assertThat(e).as(variable + "=" + value + ": throws ConfigException").isNotNull();
-        assertThat(e.variable()).as(variable + "=" + value + ": variable()").isEqualTo(variable);
-        assertThat(e.getMessage()).as(variable + "=" + value + ": message names the variable and the value")
-                .contains(variable)
-                .contains("'" + value + "'");
-        return e;
     }
 
     @Test

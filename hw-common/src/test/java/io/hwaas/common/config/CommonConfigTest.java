@@ -1,36 +1,22 @@
 package io.hwaas.common.config;
 
+import static io.hwaas.common.testing.TestEnv.env;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.hwaas.common.hello.Keys;
+import io.hwaas.common.testing.TestEnv;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CommonConfigTest {
 
-    private static Env env(String... pairs) {
-        Map<String, String> vars = new HashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            vars.put(pairs[i], pairs[i + 1]);
-        }
-        return new Env(vars);
-    }
-
     private static ConfigException assertRejected(String what, String variable, String value, Env env) {
-        ConfigException e = catchThrowableOfType(ConfigException.class, () -> CommonConfig.fromEnv(env));
-        assertThat(e).as(what + ": throws ConfigException").isNotNull();
-        assertThat(e.variable()).as(what + ": variable()").isEqualTo(variable);
-        assertThat(e.getMessage()).as(what + ": message names the variable and the value")
-                .contains(variable)
-                .contains("'" + value + "'");
-        return e;
+        return TestEnv.assertRejected(what, variable, value, () -> CommonConfig.fromEnv(env));
     }
 
     @Test

@@ -1,34 +1,13 @@
 package io.hwaas.common.config;
 
+import static io.hwaas.common.testing.TestEnv.assertRejected;
+import static io.hwaas.common.testing.TestEnv.env;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 class EnvTest {
-
-    private static Env env(String... pairs) {
-        Map<String, String> vars = new HashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            vars.put(pairs[i], pairs[i + 1]);
-        }
-        return new Env(vars);
-    }
-
-    /** Asserts the documented failure contract: a ConfigException naming the variable and the value. */
-    private static ConfigException assertRejected(String what, String variable, String value, ThrowingCallable call) {
-        ConfigException e = catchThrowableOfType(ConfigException.class, call);
-        assertThat(e).as(what + ": throws ConfigException").isNotNull();
-        assertThat(e.variable()).as(what + ": variable()").isEqualTo(variable);
-        assertThat(e.getMessage()).as(what + ": message names the variable and the value")
-                .contains(variable)
-                .contains("'" + value + "'");
-        return e;
-    }
 
     @Test
     void rawIsNullWhenUnsetOrBlankAndTrimmedOtherwise() {
