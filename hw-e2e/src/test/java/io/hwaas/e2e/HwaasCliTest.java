@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,7 +72,8 @@ class HwaasCliTest {
 
     @BeforeEach
     void sandboxPath() throws IOException {
-        bin = Files.createDirectory(temp.resolve("bin"));
+        // Outside the @TempDir, whose clean-up warns about every link to a file outside it.
+        bin = Files.createTempDirectory("hwaas-cli-bin");
         for (String tool : TOOLS) {
             Path target = which(tool);
             if (target == null) {
@@ -80,6 +82,16 @@ class HwaasCliTest {
             }
             Files.createSymbolicLink(bin.resolve(tool), target);
         }
+    }
+
+    @AfterEach
+    void removeSandboxPath() throws IOException {
+        try (var entries = Files.list(bin)) {
+            for (Path entry : entries.toList()) {
+                Files.delete(entry); // the link, never its target
+            }
+        }
+        Files.delete(bin);
     }
 
     /** A stand-in for the Docker CLI whose every subcommand fails, recording what it was asked. */
@@ -94,7 +106,27 @@ class HwaasCliTest {
         return calls;
     }
 
+    /**
+     * A stand-in for the Docker CLI with a running daemon and no Compose plugin: {@code info}
+     * succeeds, everything else fails, and every call is recorded.
+     */
+    private Path fakeDockerWithoutComposePlugin() throws IOException {
+        Path calls = temp.resolve("docker-calls");
+        Path docker = bin.resolve("docker");
+        Files.writeString(docker, "#!" + which("bash") + "\n"
+                + "printf '%s\\n' \"$*\" >> '" + calls + "'\n"
+                + "if [ \"$1\" = info ]; then exit 0; fi\n"
+                + "echo \"docker: '$1' is not a docker command.\" >&2\n"
+                + "exit 1\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(docker, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return calls;
+    }
+
     private Result hwaas(String... args) throws IOException, InterruptedException {
+        return hwaas(Map.of(), args);
+    }
+
+    private Result hwaas(Map<String, String> extraEnv, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(which("bash").toString());
         command.add(root().resolve("hwaas").toString());
@@ -105,6 +137,7 @@ class HwaasCliTest {
         env.clear();
         env.put("PATH", bin.toString());
         env.put("HOME", temp.toString());
+        env.putAll(extraEnv);
         Path out = temp.resolve("stdout");
         Path err = temp.resolve("stderr");
         builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
@@ -214,6 +247,31 @@ class HwaasCliTest {
         Result result = assertUsageError("daemon down", hwaas("1", "1"), "the Docker daemon is not running");
         assertThat(result.stderr()).as("says how to start it").contains("Start Docker");
         assertThat(Files.readAllLines(calls)).as("only 'docker info' was tried").containsExactly("info");
+    }
+
+    @Test
+    void composeChoiceMustBeOneOfTheTwo() throws Exception {
+        fakeDockerWithoutComposePlugin();
+        Result result = assertUsageError("HWAAS_COMPOSE=podman-compose",
+                hwaas(Map.of("HWAAS_COMPOSE", "podman-compose"), "1", "1"),
+                "HWAAS_COMPOSE must be 'docker compose' or 'docker-compose'", "'podman-compose'");
+        assertThat(bin.resolve("docker-compose")).as("sandbox has no docker-compose").doesNotExist();
+        assertThat(result.stderr()).as("names the variable once").containsOnlyOnce("HWAAS_COMPOSE");
+    }
+
+    @Test
+    void chosenComposeMustBeInstalled() throws Exception {
+        Path calls = fakeDockerWithoutComposePlugin();
+        assertUsageError("HWAAS_COMPOSE=docker compose, no plugin",
+                hwaas(Map.of("HWAAS_COMPOSE", "docker compose"), "1", "1"),
+                "HWAAS_COMPOSE='docker compose', but the Docker Compose plugin is not installed");
+        assertThat(Files.readAllLines(calls)).as("asked the daemon, then the plugin").containsExactly("info",
+                "compose version");
+        assertUsageError("HWAAS_COMPOSE=docker-compose, not installed",
+                hwaas(Map.of("HWAAS_COMPOSE", "docker-compose"), "1", "1"),
+                "HWAAS_COMPOSE='docker-compose', but docker-compose is not installed");
+        assertUsageError("no Compose at all", hwaas("1", "1"),
+                "neither 'docker compose' nor 'docker-compose' is available");
     }
 
     @Test

@@ -162,19 +162,42 @@ final class Stack implements AutoCloseable {
         return env;
     }
 
+    /** The Compose {@code hwaas} uses: {@code HWAAS_COMPOSE} if set, else the plugin if installed. */
     private static List<String> composeCommand() {
+        String chosen = System.getenv("HWAAS_COMPOSE");
+        List<String> command;
+        if (chosen != null && !chosen.isBlank()) {
+            command = List.of(chosen.trim().split("\\s+"));
+        } else {
+            command = version(List.of("docker", "compose")) != null ? List.of("docker", "compose") : List.of("docker-compose");
+        }
+        String version = version(command);
+        if (version == null) {
+            throw new IllegalStateException("'" + String.join(" ", command) + " version' failed: the end-to-end tests"
+                    + " need Docker Compose (the plugin, or docker-compose 1.29; HWAAS_COMPOSE picks one)");
+        }
+        // CI runs the stack under both Composes: say which one this run is.
+        System.out.println("STACK: " + String.join(" ", command) + ": " + version);
+        return command;
+    }
+
+    /** The first line {@code command version} prints, or null when it fails. */
+    private static String version(List<String> command) {
+        List<String> args = new ArrayList<>(command);
+        args.add("version");
         try {
-            Process p = new ProcessBuilder("docker", "compose", "version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
+            Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                return List.of("docker", "compose");
+                return out.lines().findFirst().orElse("").trim();
             }
+            return null;
         } catch (IOException e) {
-            throw new IllegalStateException("Docker is not installed: the end-to-end tests need docker and docker compose", e);
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return null;
         }
-        return List.of("docker-compose");
     }
 
     /** Removes the project's containers, networks and volumes. */
