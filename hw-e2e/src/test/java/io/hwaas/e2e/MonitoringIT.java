@@ -34,17 +34,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The monitoring profile for real: promtool on the configuration and the alert unit tests, then
- * {@code ./hwaas --monitoring} with 2 workers and 3 clients, and Prometheus' HTTP API to check
- * that it finds every replica and that every dashboard and alert query runs on live data.
+ * {@code ./hwaas --monitoring 2 5}, and Prometheus' HTTP API to check that it finds every
+ * replica and that every dashboard and alert query runs on live data.
  * Grafana is left out (HWAAS_GRAFANA=off); its dashboard's queries are run against Prometheus.
  */
 class MonitoringIT {
 
     private static final int WORKERS = 2;
-    private static final int CLIENTS = 3;
+    private static final int CLIENTS = 5;
     private static final Duration TARGETS_TIMEOUT = Duration.ofSeconds(90);
     private static final int PROMETHEUS_PORT = freeLocalPort();
-    // One logical client per container, whatever the caller's environment says: 3 clients, 3 targets.
+    // One logical client per container, whatever the caller's environment says: 5 clients, 5 targets.
     private static final Stack STACK = Stack.create("monitoring-it", Map.of("HWAAS_GRAFANA", "off",
             "HWAAS_PROMETHEUS_PORT", Integer.toString(PROMETHEUS_PORT), "HWAAS_CLIENTS_PER_CONTAINER", "1"));
     private static final ObjectMapper JSON = new ObjectMapper();
