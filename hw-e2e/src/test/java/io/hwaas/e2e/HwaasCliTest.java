@@ -96,27 +96,22 @@ class HwaasCliTest {
 
     /** A stand-in for the Docker CLI whose every subcommand fails, recording what it was asked. */
     private Path fakeDockerWithoutDaemon() throws IOException {
-        Path calls = temp.resolve("docker-calls");
-        Path docker = bin.resolve("docker");
-        Files.writeString(docker, "#!" + which("bash") + "\n"
-                + "printf '%s\\n' \"$*\" >> '" + calls + "'\n"
-                + "if [ \"$1\" = info ]; then echo 'Cannot connect to the Docker daemon' >&2; fi\n"
-                + "exit 1\n", StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(docker, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return calls;
+        return fakeDocker("if [ \"$1\" = info ]; then echo 'Cannot connect to the Docker daemon' >&2; fi\n");
     }
 
-    /**
-     * A stand-in for the Docker CLI with a running daemon and no Compose plugin: {@code info}
-     * succeeds, everything else fails, and every call is recorded.
-     */
+    /** A stand-in for the Docker CLI with a running daemon and no Compose plugin. */
     private Path fakeDockerWithoutComposePlugin() throws IOException {
+        return fakeDocker("if [ \"$1\" = info ]; then exit 0; fi\n"
+                + "echo \"docker: '$1' is not a docker command.\" >&2\n");
+    }
+
+    /** A fake {@code docker} that records each call, runs {@code body}, then fails; returns the call log. */
+    private Path fakeDocker(String body) throws IOException {
         Path calls = temp.resolve("docker-calls");
         Path docker = bin.resolve("docker");
         Files.writeString(docker, "#!" + which("bash") + "\n"
                 + "printf '%s\\n' \"$*\" >> '" + calls + "'\n"
-                + "if [ \"$1\" = info ]; then exit 0; fi\n"
-                + "echo \"docker: '$1' is not a docker command.\" >&2\n"
+                + body
                 + "exit 1\n", StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(docker, PosixFilePermissions.fromString("rwxr-xr-x"));
         return calls;
