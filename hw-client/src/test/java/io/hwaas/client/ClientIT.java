@@ -16,32 +16,21 @@ import java.util.List;
 import java.util.Map;
 import net.greghaines.jesque.Job;
 import net.greghaines.jesque.json.ObjectMapperFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /** The client against a real Redis: schedule, order, buffering through outages, overflow, flush. */
 class ClientIT {
     private static final Keys KEYS = new Keys("resque", "hello");
-    private static TestRedis redis;
+    @RegisterExtension
+    static final TestRedis redis = TestRedis.perClass();
     private Jedis jedis;
 
-    @BeforeAll
-    static void startRedis() {
-        redis = TestRedis.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
     @BeforeEach
-    void cleanSlate() {
+    void connect() {
         jedis = redis.jedis(1);
-        jedis.flushAll();
     }
 
     private ClientProcess start(String... env) {

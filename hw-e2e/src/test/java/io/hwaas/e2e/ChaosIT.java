@@ -39,7 +39,7 @@ class ChaosIT {
     void noHelloIsLostThroughWorkerKillsRedisRestartsAndFreezes() throws Exception {
         Stack.Result up = stack.hwaasRun(Duration.ofMinutes(10), "-d", "3", "10");
         assertThat(up.exit()).as("./hwaas -d 3 10; output: " + up.all()).isZero();
-        awaitHellos(10, Duration.ofSeconds(90));
+        stack.awaitHellos(10, Duration.ofSeconds(90));
         long t0 = System.nanoTime();
         String redis = stack.containers("redis").get(0);
 
@@ -177,16 +177,6 @@ class ChaosIT {
         }
         assertThat(running).as("running " + service + " containers").isNotEmpty();
         return running;
-    }
-
-    private void awaitHellos(long count, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (stack.hellosPrinted() < count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("fewer than " + count + " hellos within " + timeout);
-            }
-            Thread.sleep(1000);
-        }
     }
 
     private static double elapsed(long t0) {

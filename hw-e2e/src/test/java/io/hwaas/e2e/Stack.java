@@ -133,6 +133,17 @@ final class Stack implements AutoCloseable {
         return workerOutput().stream().filter("hello, world!"::equals).count();
     }
 
+    /** Waits until the workers have printed at least {@code count} hellos. */
+    void awaitHellos(long count, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (hellosPrinted() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("fewer than " + count + " hellos within " + timeout);
+            }
+            Thread.sleep(500);
+        }
+    }
+
     private Result run(List<String> command, Duration timeout) throws IOException, InterruptedException {
         Path out = Files.createTempFile("hwaas-e2e", ".out");
         Path err = Files.createTempFile("hwaas-e2e", ".err");

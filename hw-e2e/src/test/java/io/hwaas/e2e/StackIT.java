@@ -40,7 +40,7 @@ class StackIT {
         assertThat(stack.containers("worker")).as("worker containers").hasSize(2);
         assertThat(stack.containers("client")).as("client containers").hasSize(3);
 
-        awaitHellos(1, Duration.ofSeconds(60));
+        stack.awaitHellos(1, Duration.ofSeconds(60));
         Thread.sleep(3000);
         long before = stack.hellosPrinted();
         long start = System.nanoTime();
@@ -159,15 +159,5 @@ class StackIT {
             Thread.sleep(500);
         }
         throw new AssertionError("no '" + text + "' from hwaas within " + timeout + ":\n" + Files.readString(log));
-    }
-
-    private void awaitHellos(long count, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (stack.hellosPrinted() < count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("fewer than " + count + " hellos within " + timeout);
-            }
-            Thread.sleep(500);
-        }
     }
 }

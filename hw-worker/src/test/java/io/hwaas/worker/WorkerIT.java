@@ -24,10 +24,9 @@ import java.util.concurrent.TimeUnit;
 import net.greghaines.jesque.ConfigBuilder;
 import net.greghaines.jesque.Job;
 import net.greghaines.jesque.client.ClientImpl;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import redis.clients.jedis.Jedis;
@@ -36,23 +35,13 @@ import redis.clients.jedis.Jedis;
 class WorkerIT {
     private static final Keys KEYS = new Keys("resque", "hello");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static TestRedis redis;
+    @RegisterExtension
+    static final TestRedis redis = TestRedis.perClass();
     private Jedis jedis;
 
-    @BeforeAll
-    static void startRedis() {
-        redis = TestRedis.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
     @BeforeEach
-    void cleanSlate() {
+    void connect() {
         jedis = redis.jedis(1);
-        jedis.flushAll();
     }
 
     @Test
@@ -153,17 +142,26 @@ class WorkerIT {
         }
     }
 
+    /**
+     * Leaves what a worker killed while holding hellos 1..count of client c-1-0 leaves behind: its
+     * in-flight list, registration and last heartbeat; returns the in-flight list's key.
+     */
+    private String plantDeadWorker(String name, int count, long lastHeartbeatMillis) {
+        List<String> orphans = TestHellos.enqueue(jedis, KEYS, "c-1-0", 1, count);
+        jedis.del(KEYS.queue());
+        String inflight = KEYS.inflight(name + ".0");
+        jedis.rpush(inflight, orphans.toArray(new String[0]));
+        jedis.hset(KEYS.workerInflight(name), inflight, KEYS.queue());
+        jedis.zadd(KEYS.workers(), lastHeartbeatMillis, name);
+        return inflight;
+    }
+
     @Test
     void orphansOfADeadWorkerRunAgainWithinSeconds() throws Exception {
-        List<String> orphans = TestHellos.enqueue(jedis, KEYS, "c-1-0", 1, 3);
-        jedis.del(KEYS.queue());
         // A worker that died holding three jobs: registered, silent for a minute. It had
         // claimed the third one, so the re-run may repeat a print and is flagged.
         String dead = "dead-worker";
-        String inflight = KEYS.inflight(dead + ".0");
-        jedis.rpush(inflight, orphans.toArray(new String[0]));
-        jedis.hset(KEYS.workerInflight(dead), inflight, KEYS.queue());
-        jedis.zadd(KEYS.workers(), System.currentTimeMillis() - 60_000, dead);
+        String inflight = plantDeadWorker(dead, 3, System.currentTimeMillis() - 60_000);
         jedis.setbit(KEYS.audit("c-1-0", 0), AuditBits.offset(3, AuditBits.CLAIMED), true);
 
         try (RunningWorker worker = RunningWorker.start(redis.url(1))) {
@@ -179,13 +177,8 @@ class WorkerIT {
 
     @Test
     void workersSweepingTogetherRequeueEachOrphanOnce() throws Exception {
-        List<String> orphans = TestHellos.enqueue(jedis, KEYS, "c-1-0", 1, 100);
-        jedis.del(KEYS.queue());
-        String dead = "dead-worker";
-        String inflight = KEYS.inflight(dead + ".0");
-        jedis.rpush(inflight, orphans.toArray(new String[0]));
-        jedis.hset(KEYS.workerInflight(dead), inflight, KEYS.queue());
-        jedis.zadd(KEYS.workers(), 1, dead);
+        plantDeadWorker("dead-worker", 100, 1);
+        List<String> orphans = jedis.lrange(KEYS.inflight("dead-worker.0"), 0, -1);
 
         LuaScript sweep = LuaScript.load(Heartbeat.class, "sweep.lua");
         String prefix = KEYS.workerInflight("X").replace("X:inflight", "");

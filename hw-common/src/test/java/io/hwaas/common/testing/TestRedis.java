@@ -7,6 +7,10 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
@@ -16,17 +20,26 @@ import redis.clients.jedis.Jedis;
  * A real Redis in a container for integration tests. The image is {@code HWAAS_REDIS_IMAGE}
  * (any image with redis-server 7 on the PATH), by default the pinned official one. The host
  * port is fixed for the container's life, so a test can restart Redis and reconnect.
+ *
+ * <p>Either start one for a block ({@link #start}), or share one across a test class as an
+ * extension ({@link #perClass}).
  */
-public final class TestRedis implements AutoCloseable {
+public final class TestRedis implements AutoCloseable, BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
     /** The image the stack and the tests use unless told otherwise. */
     public static final String DEFAULT_IMAGE = "redis:7.4";
 
-    private final GenericContainer<?> container;
-    private final int port;
+    private GenericContainer<?> container;
+    private int port;
 
-    private TestRedis(GenericContainer<?> container, int port) {
-        this.container = container;
-        this.port = port;
+    private TestRedis() {
+    }
+
+    /**
+     * For {@code @RegisterExtension static}: one Redis for the test class, started before its first
+     * test, emptied before each test, stopped after the last.
+     */
+    public static TestRedis perClass() {
+        return new TestRedis();
     }
 
     /** The Redis image to test against. */
@@ -42,6 +55,12 @@ public final class TestRedis implements AutoCloseable {
 
     /** Like {@link #start(String...)}, customising the container first (files to copy in, say). */
     public static TestRedis start(java.util.function.Consumer<GenericContainer<?>> customizer, String... extraArgs) {
+        TestRedis redis = new TestRedis();
+        redis.launch(customizer, extraArgs);
+        return redis;
+    }
+
+    private void launch(java.util.function.Consumer<GenericContainer<?>> customizer, String... extraArgs) {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of("redis-server", "--port", "6379", "--protected-mode", "no",
                 "--appendonly", "yes", "--appendfsync", "everysec", "--maxmemory-policy", "noeviction",
@@ -63,7 +82,25 @@ public final class TestRedis implements AutoCloseable {
                     + " is the image present (no registry here: build the stand-ins with .ci/standins and export"
                     + " HWAAS_REDIS_IMAGE)? Redis said:\n" + log, e);
         }
-        return new TestRedis(container, port);
+        this.container = container;
+        this.port = port;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        launch(c -> { });
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        try (Jedis jedis = new Jedis(host(), port)) {
+            jedis.flushAll();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     /** A {@code redis://} URL for database {@code db}. */
