@@ -30,6 +30,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.args.ClientType;
+import redis.clients.jedis.params.ClientKillParams;
 
 /** The worker against a real Redis: printing, deduplication, poison, recovery, shutdown, outages. */
 class WorkerIT {
@@ -287,6 +289,38 @@ class WorkerIT {
     }
 
     @Test
+    void jobsAClaimLeftInFlightWhenItsReplyWasLostArePrinted() throws Exception {
+        TestHellos.enqueue(jedis, KEYS, "c-1-0", 1, 3);
+        jedis.rename(KEYS.queue(), "staging");
+        String inflight = KEYS.inflight("w-lost.0");
+        try (RunningWorker worker = RunningWorker.start(redis.url(1), "HWAAS_WORKER_NAME", "w-lost",
+                "HWAAS_WORKER_THREADS", "1")) {
+            await("the consumer blocked in BLMOVE", 10, () -> info("clients", "blocked_clients") == 1);
+            // What a claim leaves behind when Redis ran it but the reply died with the connection.
+            jedis.rename("staging", inflight);
+            jedis.clientKill(new ClientKillParams().type(ClientType.NORMAL).skipMe(ClientKillParams.SkipMe.YES));
+            await("the stranded jobs printed", 10, () -> worker.lines().size() == 3);
+            assertThat(jedis.exists(inflight)).as("the consumer's in-flight list afterwards").isFalse();
+            Audit.Report report = new Audit(jedis, KEYS).run(0, 0);
+            assertThat(report.printed()).as("printed").isEqualTo(3);
+            assertThat(report.lost()).as("lost").isZero();
+        }
+    }
+
+    @Test
+    void aBlockTimeoutLongerThanTheRedisTimeoutKeepsItsConnection() throws Exception {
+        // The blocking read must outlast BLMOVE's own timeout, or every idle wait ends in a reconnect.
+        try (RunningWorker worker = RunningWorker.start(redis.url(1), "HWAAS_REDIS_TIMEOUT", "100ms",
+                "HWAAS_WORKER_BLOCK_TIMEOUT", "11s", "HWAAS_WORKER_THREADS", "1")) {
+            await("the consumer blocked in BLMOVE", 10, () -> info("clients", "blocked_clients") == 1);
+            long before = info("stats", "total_connections_received");
+            Thread.sleep(12_000);
+            assertThat(info("stats", "total_connections_received") - before)
+                    .as("connections opened while idle through a whole 11 s BLMOVE").isZero();
+        }
+    }
+
+    @Test
     void anIdleWorkerSendsAtMostFiveCommandsASecond() throws Exception {
         try (RunningWorker worker = RunningWorker.start(redis.url(1), "HWAAS_HEARTBEAT_INTERVAL", "1s",
                 "HWAAS_WORKER_DEAD_AFTER", "4s", "HWAAS_WORKER_BLOCK_TIMEOUT", "5s")) {
@@ -326,11 +360,16 @@ class WorkerIT {
     }
 
     private long commandsProcessed() {
-        for (String line : jedis.info("stats").split("\r?\n")) {
-            if (line.startsWith("total_commands_processed:")) {
+        return info("stats", "total_commands_processed");
+    }
+
+    /** A numeric field of Redis' INFO. */
+    private long info(String section, String field) {
+        for (String line : jedis.info(section).split("\r?\n")) {
+            if (line.startsWith(field + ":")) {
                 return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
             }
         }
-        throw new AssertionError("no total_commands_processed in INFO");
+        throw new AssertionError("no " + field + " in INFO " + section);
     }
 }

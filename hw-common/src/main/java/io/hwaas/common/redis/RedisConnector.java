@@ -81,13 +81,18 @@ public final class RedisConnector {
      * @return the connection, or {@code null} if {@code keepTrying} turned false first
      */
     public Jedis connect(String purpose, BooleanSupplier keepTrying) throws InterruptedException {
+        return connect(purpose, Duration.ofSeconds(10), keepTrying);
+    }
+
+    /** Like {@link #connect(String, BooleanSupplier)}, for blocking commands of up to {@code blockingTimeout}. */
+    public Jedis connect(String purpose, Duration blockingTimeout, BooleanSupplier keepTrying) throws InterruptedException {
         Backoff network = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
         Backoff credentials = new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(60));
         RepeatFilter problems = new RepeatFilter(Duration.ofMinutes(5));
         boolean failedBefore = false;
         while (keepTrying.getAsBoolean()) {
             try {
-                Jedis jedis = open(Duration.ofSeconds(10));
+                Jedis jedis = open(blockingTimeout);
                 if (failedBefore) {
                     LOG.info("Connected to Redis at {} for {} after {} failed attempt(s)", url, purpose,
                             network.attempts() + credentials.attempts());

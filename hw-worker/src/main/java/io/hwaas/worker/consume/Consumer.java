@@ -73,6 +73,11 @@ public final class Consumer implements Runnable {
     private volatile long redisClientId = -1;
     /** Whether the queue may hold a backlog; while it is idle, skip the batch claim and just block. */
     private boolean backlog = true;
+    /**
+     * Set on every new connection: a claim whose reply was lost with the old one has left its jobs
+     * in this consumer's in-flight list, which the next acknowledgement would delete unprinted.
+     */
+    private boolean checkOwnInflight = true;
     private final Backoff claimBackoff = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2));
     private final RepeatFilter problems = new RepeatFilter(Duration.ofMinutes(5));
 
@@ -140,6 +145,15 @@ public final class Consumer implements Runnable {
     }
 
     private List<String> claim() {
+        if (checkOwnInflight) {
+            List<String> left = jedis.lrange(inflight, 0, -1);
+            checkOwnInflight = false;
+            if (!left.isEmpty()) {
+                LOG.warn("{}: {} job(s) were in flight from a claim whose reply was lost; running them now", name,
+                        left.size());
+                return left;
+            }
+        }
         if (backlog) {
             @SuppressWarnings("unchecked")
             List<String> batch = (List<String>) CLAIM.run(jedis, claimKeys, claimArgs);
@@ -320,7 +334,7 @@ public final class Consumer implements Runnable {
     }
 
     private boolean connect() throws InterruptedException {
-        jedis = connector.connect(name, () -> {
+        jedis = connector.connect(name, settings.blockTimeout(), () -> {
             liveness.beat();
             return running.getAsBoolean();
         });
@@ -328,6 +342,7 @@ public final class Consumer implements Runnable {
             return false;
         }
         redisClientId = jedis.clientId();
+        checkOwnInflight = true;
         return true;
     }
 
