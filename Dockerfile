@@ -35,9 +35,10 @@ FROM scratch AS base
 COPY --from=userland /rootfs/ /
 ENV PATH=/opt/hwaas/jre/bin:/bin LANG=C.UTF-8
 EXPOSE 9400
-# Asks the service's own /healthz with bash's /dev/tcp: no JVM and no curl per probe.
+# Asks the service's own /healthz with bash's /dev/tcp: no JVM and no curl per probe. Port 0 means
+# no endpoint, and then nothing to ask.
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 CMD ["/bin/bash", "-c", \
-  "exec 3<>/dev/tcp/127.0.0.1/${HWAAS_METRICS_PORT:-9400} && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3 && read -r _ code _ <&3 && [ \"$code\" = 200 ]"]
+  "[ \"${HWAAS_METRICS_PORT:-9400}\" = 0 ] || { exec 3<>/dev/tcp/127.0.0.1/${HWAAS_METRICS_PORT:-9400} && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3 && read -r _ code _ <&3 && [ \"$code\" = 200 ]; }"]
 
 FROM base AS worker
 # Few malloc arenas: each thread's own arena is memory held for nothing in a small service.
