@@ -43,11 +43,9 @@ public final class ClientProcess {
         RedisConnector connector = new RedisConnector(config.common().redis(), config.common().redisTimeout(),
                 config.common().redisCaFile(), "client-" + member.replace(':', '-'));
         ticking = new Liveness(config.interval().multipliedBy(3).plusSeconds(10));
-        Sender[] senderRef = new Sender[1];
-        metrics = new ClientMetrics(registry, () -> senderRef[0].held(), outboxes.size());
+        metrics = new ClientMetrics(registry, this::held, outboxes.size());
         sender = new Sender(outboxes, config.common().keys(), connector, metrics, config.common().auditTtl(),
                 member, sending);
-        senderRef[0] = sender;
         ticker = new Ticker(outboxes, sender, metrics, config.interval(), ticking);
         senderThread = new Thread(sender, "sender");
     }

@@ -2,8 +2,6 @@ package io.hwaas.worker;
 
 import io.hwaas.common.config.Env;
 import io.hwaas.common.hello.Hello;
-import io.hwaas.common.ops.MetricsServer;
-import io.hwaas.common.redis.RedisConnector;
 import io.hwaas.worker.consume.DeadLetters;
 import io.hwaas.worker.consume.LinePrinter;
 import io.hwaas.worker.job.Decoded;
@@ -12,14 +10,10 @@ import io.hwaas.worker.metrics.WorkerFigures;
 import io.hwaas.worker.metrics.WorkerMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.OutputStream;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import net.greghaines.jesque.Job;
-import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.exceptions.JedisException;
 
 /** {@code train}: the image build's training run for the worker's CDS / AOT cache. */
 final class Training {
@@ -27,8 +21,7 @@ final class Training {
     }
 
     static int run() throws Exception {
-        WorkerConfig config = WorkerConfig.fromEnv(new Env(Map.of("REDIS_URL", "redis://127.0.0.1:1/1",
-                "HWAAS_REDIS_TIMEOUT", "200ms")), "training");
+        WorkerConfig config = WorkerConfig.fromEnv(new Env(io.hwaas.common.ops.Training.ENV), "training");
         JobDecoder decoder = new JobDecoder(config.maxPayloadBytes(), config.maxArgLength());
         List<String> lines = new ArrayList<>();
         String[] payloads = {
@@ -51,17 +44,7 @@ final class Training {
         WorkerMetrics metrics = new WorkerMetrics(registry);
         metrics.latency(0.001);
         new WorkerFigures(metrics, 1).sample();
-        try (MetricsServer server = MetricsServer.start(0, registry, () -> true)) {
-            io.hwaas.common.ops.Training.get(server.port(), "/metrics");
-            io.hwaas.common.ops.Training.get(server.port(), "/healthz");
-        }
-        try {
-            new RedisConnector(config.common().redis(), Duration.ofMillis(200), null, "training").open(Duration.ZERO).close();
-        } catch (JedisException expected) {
-            // No Redis at build time; the attempt still loads the connection path.
-        }
-        int classes = io.hwaas.common.ops.Training.preload(Main.class, Jedis.class, Job.class);
-        LoggerFactory.getLogger(Training.class).info("Training run done: {} classes preloaded", classes);
+        io.hwaas.common.ops.Training.finish(registry, config.common(), Main.class, Jedis.class, Job.class);
         return 0;
     }
 }

@@ -28,10 +28,11 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 public final class Worker {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    /** A claimed batch's size limit; HWAAS_MAX_PAYLOAD_BYTES is at most this, so any job fits in one. */
+    private static final int MAX_BATCH_BYTES = 1 << 20;
 
     private final WorkerConfig config;
     private final RedisConnector connector;
-    private final WorkerMetrics metrics;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Consumer> consumers = new ArrayList<>();
     private final List<Thread> consumerThreads = new ArrayList<>();
@@ -44,11 +45,10 @@ public final class Worker {
     public Worker(WorkerConfig config, RedisConnector connector, LinePrinter printer, WorkerMetrics metrics) {
         this.config = config;
         this.connector = connector;
-        this.metrics = metrics;
         Keys keys = config.common().keys();
         JobDecoder decoder = new JobDecoder(config.maxPayloadBytes(), config.maxArgLength());
         Consumer.Settings settings = new Consumer.Settings(config.batchSize(),
-                Math.max(config.maxPayloadBytes(), 1 << 20), config.blockTimeout(), config.common().auditTtl(),
+                MAX_BATCH_BYTES, config.blockTimeout(), config.common().auditTtl(),
                 config.deadLetterMax(), Duration.ofSeconds(5));
         Duration stale = config.blockTimeout().plus(config.common().redisTimeout()).multipliedBy(2).plusSeconds(10);
         List<String> inflightKeys = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.hwaas.worker.bench;
 
 import io.hwaas.common.config.Env;
 import io.hwaas.common.hello.AuditBits;
+import io.hwaas.common.hello.ClientIds;
 import io.hwaas.common.hello.Hello;
 import io.hwaas.common.hello.Keys;
 import io.hwaas.common.redis.Pipelines;
@@ -108,12 +109,12 @@ public final class DrainBench {
 
     /** Enqueues {@code count} hellos from one bench client, as a client would, audit bits included. */
     static void fill(Jedis jedis, Keys keys, int count, Duration ttl) {
-        String client = "bench-" + Long.toString(System.currentTimeMillis(), 36) + "-0";
+        String client = ClientIds.of("bench", System.currentTimeMillis(), 0);
         Pipeline p = jedis.pipelined();
         for (long seq = 1; seq <= count; seq++) {
             String key = keys.audit(client, AuditBits.block(seq));
             p.setbit(key, AuditBits.offset(seq, AuditBits.SUBMITTED), true);
-            if (seq % AuditBits.BLOCK == 1 || seq == 1) {
+            if (seq % AuditBits.BLOCK == 1) {
                 p.expire(key, ttl.toSeconds());
             }
             p.rpush(keys.queue(), Hello.encode(Hello.MESSAGE, new Hello.Meta(client, seq, Hello.nowMicros())));

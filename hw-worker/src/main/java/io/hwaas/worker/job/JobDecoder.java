@@ -35,9 +35,10 @@ public final class JobDecoder implements JobFactory {
 
     /** Decodes one payload. */
     public Decoded decode(String payload) {
-        // Characters, not bytes, is a lower bound of the UTF-8 size: cheap and sufficient to refuse giants.
-        if (payload.length() > maxPayloadBytes
-                || payload.getBytes(StandardCharsets.UTF_8).length > maxPayloadBytes) {
+        // A char is 1 to 3 UTF-8 bytes: only a payload between the two bounds needs encoding to measure.
+        int chars = payload.length();
+        if (chars > maxPayloadBytes
+                || (chars > maxPayloadBytes / 3 && payload.getBytes(StandardCharsets.UTF_8).length > maxPayloadBytes)) {
             return new Decoded.Poison(PoisonReason.OVERSIZED_PAYLOAD,
                     "payload is longer than " + maxPayloadBytes + " bytes (HWAAS_MAX_PAYLOAD_BYTES)");
         }
