@@ -6,7 +6,7 @@
 #
 # HWAAS_BUILD_IMAGE   JDK >= 17 with Maven >= 3.8 as mvn, and jlink (any JDK has it; JDK 17-23 need jmods)
 # HWAAS_RUNTIME_IMAGE a glibc-based JRE image; the services' file system is cut from it (see docker/userland.sh)
-ARG HWAAS_BUILD_IMAGE=maven:3.9.11-eclipse-temurin-25
+ARG HWAAS_BUILD_IMAGE=maven:3.9-eclipse-temurin-25
 ARG HWAAS_RUNTIME_IMAGE=eclipse-temurin:25-jre
 
 FROM ${HWAAS_BUILD_IMAGE} AS build
@@ -14,14 +14,16 @@ WORKDIR /src
 # Poms first, so that dependencies land in a layer of their own that source edits do not invalidate.
 COPY pom.xml ./
 COPY hw-common/pom.xml hw-common/
+COPY hw-runtime/pom.xml hw-runtime/
 COPY hw-worker/pom.xml hw-worker/
 COPY hw-client/pom.xml hw-client/
 COPY hw-e2e/pom.xml hw-e2e/
-RUN mvn -B -ntp -q -pl hw-common,hw-worker,hw-client dependency:go-offline -DexcludeGroupIds=io.hwaas
+RUN mvn -B -ntp -q -pl hw-common,hw-runtime,hw-worker,hw-client dependency:go-offline -DexcludeGroupIds=io.hwaas
 COPY hw-common/src hw-common/src
+COPY hw-runtime/src hw-runtime/src
 COPY hw-worker/src hw-worker/src
 COPY hw-client/src hw-client/src
-RUN mvn -B -ntp -q -pl hw-common,hw-worker,hw-client -DskipTests package
+RUN mvn -B -ntp -q -pl hw-common,hw-runtime,hw-worker,hw-client -DskipTests package
 COPY docker/assemble.sh /usr/local/bin/
 RUN sh /usr/local/bin/assemble.sh /src /out
 
@@ -33,6 +35,8 @@ RUN sh /usr/local/bin/userland.sh /rootfs
 # Nothing of a distribution but what the Java runtime links against, and bash for healthchecks.
 FROM scratch AS base
 COPY --from=userland /rootfs/ /
+# Where a client keeps its ledger: a named volume mounted here starts out owned by the service's user.
+COPY --from=userland --chown=10001:10001 /rootfs/var/lib/hwaas /var/lib/hwaas
 ENV PATH=/opt/hwaas/jre/bin:/bin LANG=C.UTF-8
 EXPOSE 9400
 # Asks the service's own /healthz with bash's /dev/tcp: no JVM and no curl per probe. Port 0 means

@@ -5,21 +5,28 @@
 # user and /tmp. Uses only sh, ldd and cp, which every glibc image has: no package manager.
 set -eu
 root=$1
-mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/opt/hwaas"
+mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/opt/hwaas" "$root/var/lib/hwaas/ledger"
 chmod 1777 "$root/tmp"
 cp -a /opt/hwaas/jre "$root/opt/hwaas/jre"
 bash_path=$(command -v bash)
 cp -L "$bash_path" "$root/bin/bash"
 ln -s bash "$root/bin/sh"
 
+# The jlinked runtime's own directories come first: an image that registers its own JDK with the
+# loader (the official eclipse-temurin images do, in /etc/ld.so.conf.d) would otherwise resolve
+# libjvm.so and friends to that JDK's copies, and a second, unused libjvm would be shipped. What
+# resolves inside /opt/hwaas/jre is there already.
+jre_dirs=/opt/hwaas/jre/lib:/opt/hwaas/jre/lib/server
 libs=$(for f in /opt/hwaas/jre/bin/java /opt/hwaas/jre/lib/*.so /opt/hwaas/jre/lib/server/libjvm.so "$bash_path"; do
-  ldd "$f" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'
-done | sort -u)
+  LD_LIBRARY_PATH=$jre_dirs ldd "$f" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'
+done | grep -v '^/opt/hwaas/jre/' | sort -u)
 gcc_s=$(ldconfig -p 2>/dev/null | awk '$1 == "libgcc_s.so.1" && $NF ~ /^\// {print $NF; exit}')
 if [ -n "$gcc_s" ]; then
   libs="$libs $gcc_s"
 fi
-missing=$(for f in /opt/hwaas/jre/bin/java /opt/hwaas/jre/lib/server/libjvm.so; do ldd "$f" | grep 'not found' || true; done)
+missing=$(for f in /opt/hwaas/jre/bin/java /opt/hwaas/jre/lib/server/libjvm.so; do
+  LD_LIBRARY_PATH=$jre_dirs ldd "$f" | grep 'not found' || true
+done)
 if [ -n "$missing" ]; then
   echo "userland: the runtime image lacks libraries the Java runtime needs:" >&2
   echo "$missing" >&2

@@ -2,12 +2,17 @@ package io.hwaas.client;
 
 import io.hwaas.client.metrics.ClientMetrics;
 import io.hwaas.client.schedule.Ticker;
+import io.hwaas.client.send.Ledger;
 import io.hwaas.client.send.Outbox;
 import io.hwaas.client.send.Sender;
 import io.hwaas.common.hello.ClientIds;
-import io.hwaas.common.ops.Liveness;
+import io.hwaas.common.hello.HelloWriter;
+import io.hwaas.common.hello.Names;
 import io.hwaas.common.redis.RedisConnector;
+import io.hwaas.runtime.Liveness;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The logical clients of one container: a fixed-rate schedule each and one sender for all.
- * {@link #stop()} is the SIGTERM path: stop ticking, then flush what is held.
+ * The logical clients of one container: a fixed-rate schedule each, one sender for all, and a
+ * ledger on disk when {@code HWAAS_CLIENT_LEDGER_DIR} is set. {@link #stop()} is the SIGTERM
+ * path: stop ticking, then flush what is held.
  */
 public final class ClientProcess {
     private static final Logger LOG = LoggerFactory.getLogger(ClientProcess.class);
@@ -31,29 +37,43 @@ public final class ClientProcess {
     private final Liveness sending = new Liveness(Duration.ofSeconds(30));
     private final Thread senderThread;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final String member;
+    private final String container;
 
     public ClientProcess(ClientConfig config, PrometheusRegistry registry) {
         this.config = config;
         long start = System.currentTimeMillis();
-        for (int i = 0; i < config.clientsPerContainer(); i++) {
-            outboxes.add(new Outbox(ClientIds.of(config.idPrefix(), start, i), config.bufferCapacity()));
+        container = Names.startedName(Names.keySafe(config.idPrefix(), 40), start);
+        Ledger ledger = null;
+        if (config.ledgerDir() != null) {
+            try {
+                ledger = Ledger.create(config.ledgerDir(), container, config.clientsPerContainer(),
+                        config.interval().toMillis());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the ledger in " + config.ledgerDir(), e);
+            }
         }
-        member = config.idPrefix() + "-" + Long.toString(start, 36) + ":" + outboxes.size();
-        RedisConnector connector = new RedisConnector(config.common().redis(), config.common().redisTimeout(),
-                config.common().redisCaFile(), "client-" + member.replace(':', '-'));
+        for (int i = 0; i < config.clientsPerContainer(); i++) {
+            String client = ClientIds.of(config.idPrefix(), start, i);
+            outboxes.add(new Outbox(client, config.bufferCapacity(),
+                    new HelloWriter(config.common().keys(), client, config.common().auditTtl(), config.common().clock()),
+                    ledger == null ? null : ledger.slot(i)));
+        }
+        String member = container + ":" + outboxes.size();
+        RedisConnector connector = RedisConnector.of(config.common().redis(), "client-" + container);
         ticking = new Liveness(config.interval().multipliedBy(3).plusSeconds(10));
         metrics = new ClientMetrics(registry, this::held, outboxes.size());
         sender = new Sender(outboxes, config.common().keys(), connector, metrics, config.common().auditTtl(),
-                member, sending);
+                config.common().clock(), new Sender.Identity(container, member, config.interval().toMillis()), sending,
+                ledger, config.ledgerDir());
         ticker = new Ticker(outboxes, sender, metrics, config.interval(), ticking);
         senderThread = new Thread(sender, "sender");
     }
 
     /** Starts sending, then ticking. */
     public void start() {
-        LOG.info("Client {} starting {} logical client(s), one hello every {} ms each, to {} at {}", member,
-                outboxes.size(), config.interval().toMillis(), config.common().keys().queue(), config.common().redis());
+        LOG.info("Client {} starting {} logical client(s), one hello every {} ms each, to {} at {}{}", container,
+                outboxes.size(), config.interval().toMillis(), config.common().keys().queue(),
+                config.common().redis().describe(), config.ledgerDir() == null ? "" : "; ledger in " + config.ledgerDir());
         senderThread.start();
         ticker.start();
     }
@@ -93,13 +113,23 @@ public final class ClientProcess {
         return sender.awaitFirstSend(timeout);
     }
 
-    /** Hellos made but not yet enqueued. */
+    /** Hellos made but not yet confirmed by Redis. */
     public long held() {
         return sender.held();
     }
 
     public ClientMetrics metrics() {
         return metrics;
+    }
+
+    /** The container's name: its logical clients are {@code name-0..n-1}. */
+    public String container() {
+        return container;
+    }
+
+    /** Whether a ledger keeps what is held. */
+    public boolean hasLedger() {
+        return config.ledgerDir() != null;
     }
 
     /** The ids of the logical clients, in order. */

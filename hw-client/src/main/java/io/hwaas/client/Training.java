@@ -5,6 +5,7 @@ import io.hwaas.client.send.Outbox;
 import io.hwaas.common.config.Env;
 import io.hwaas.common.hello.ClientIds;
 import io.hwaas.common.hello.Hello;
+import io.hwaas.common.hello.HelloWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,13 +18,16 @@ final class Training {
     }
 
     static int run() throws Exception {
-        ClientConfig config = ClientConfig.fromEnv(new Env(io.hwaas.common.ops.Training.ENV), "training");
-        Outbox outbox = new Outbox(ClientIds.of("training", System.currentTimeMillis(), 0), 2);
+        ClientConfig config = ClientConfig.fromEnv(new Env(io.hwaas.runtime.Training.ENV), "training");
+        String client = ClientIds.of("training", System.currentTimeMillis(), 0);
+        Outbox outbox = new Outbox(client, 2,
+                new HelloWriter(config.common().keys(), client, config.common().auditTtl(), config.common().clock()), null);
         for (int i = 0; i < 3; i++) {
-            outbox.add(Hello.nowMicros());
+            outbox.add();
         }
-        for (Outbox.Pending p : outbox.peek(10)) {
-            Hello.encode(Hello.MESSAGE, new Hello.Meta(outbox.client(), p.seq(), p.madeAtMicros()));
+        long[] held = outbox.peek(10);
+        for (long seq = held[0]; seq < held[0] + held[1]; seq++) {
+            Hello.encode(Hello.MESSAGE, new Hello.Meta(outbox.client(), seq, Hello.nowMicros()));
         }
         outbox.remove(1);
 
@@ -36,7 +40,7 @@ final class Training {
         ClientMetrics metrics = new ClientMetrics(registry, outbox::size, 1);
         metrics.tick();
         metrics.submitted(1);
-        io.hwaas.common.ops.Training.finish(registry, config.common(), Jedis.class);
+        io.hwaas.runtime.Training.finish(registry, config.common(), Jedis.class);
         return 0;
     }
 }

@@ -1,7 +1,7 @@
 package io.hwaas.client;
 
-import static io.hwaas.common.testing.TestHellos.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hwaas.common.config.Env;
 import io.hwaas.common.hello.AuditBits;
@@ -9,6 +9,7 @@ import io.hwaas.common.hello.Hello;
 import io.hwaas.common.hello.Keys;
 import io.hwaas.common.testing.TestRedis;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -99,12 +100,12 @@ class ClientIT {
     @Test
     void holdsHellosWhileRedisIsFrozenAndSendsThemInOrderAfterwards() throws Exception {
         ClientProcess client = start("HWAAS_CLIENT_INTERVAL", "50ms", "HWAAS_REDIS_TIMEOUT", "500ms");
-        await("first hellos", 10, () -> jedis.llen(KEYS.queue()) > 0);
+        await("first hellos").atMost(Duration.ofSeconds(10)).until(() -> jedis.llen(KEYS.queue()) > 0);
         redis.pause();
         Thread.sleep(3000);
         long heldDuringOutage = client.held();
         redis.unpause();
-        await("buffer drained", 20, () -> client.held() < 3);
+        await("buffer drained").atMost(Duration.ofSeconds(20)).until(() -> client.held() < 3);
         client.stop();
         assertThat(heldDuringOutage).as("hellos held while Redis was frozen").isGreaterThan(30);
         List<Long> queued = queued().values().iterator().next();
@@ -118,11 +119,11 @@ class ClientIT {
     void aFullBufferDropsTheOldestAndLeavesAGapTheAuditCanSee() throws Exception {
         ClientProcess client = start("HWAAS_CLIENT_INTERVAL", "50ms", "HWAAS_CLIENT_BUFFER", "5",
                 "HWAAS_REDIS_TIMEOUT", "500ms");
-        await("first hellos", 10, () -> jedis.llen(KEYS.queue()) > 0);
+        await("first hellos").atMost(Duration.ofSeconds(10)).until(() -> jedis.llen(KEYS.queue()) > 0);
         redis.pause();
         Thread.sleep(2000);
         redis.unpause();
-        await("buffer drained", 20, () -> client.held() < 3);
+        await("buffer drained").atMost(Duration.ofSeconds(20)).until(() -> client.held() < 3);
         client.stop();
         List<Long> seqs = distinct(queued().values().iterator().next());
         long last = seqs.get(seqs.size() - 1);
@@ -141,7 +142,7 @@ class ClientIT {
     @Test
     void stoppingFlushesWhatIsHeld() throws Exception {
         ClientProcess client = start("HWAAS_CLIENT_INTERVAL", "20ms", "HWAAS_REDIS_TIMEOUT", "300ms");
-        await("first hellos", 10, () -> jedis.llen(KEYS.queue()) > 0);
+        await("first hellos").atMost(Duration.ofSeconds(10)).until(() -> jedis.llen(KEYS.queue()) > 0);
         redis.pause();
         Thread.sleep(1000);
         Thread unpause = new Thread(() -> {
@@ -166,12 +167,12 @@ class ClientIT {
     @Test
     void reconnectsAfterARedisRestart() throws Exception {
         ClientProcess client = start("HWAAS_CLIENT_INTERVAL", "100ms");
-        await("first hellos", 10, () -> jedis.llen(KEYS.queue()) > 0);
+        await("first hellos").atMost(Duration.ofSeconds(10)).until(() -> jedis.llen(KEYS.queue()) > 0);
         jedis.close();
         redis.restart();
         jedis = redis.jedis(1);
         long after = jedis.llen(KEYS.queue());
-        await("hellos after the restart", 20, () -> jedis.llen(KEYS.queue()) > after + 5);
+        await("hellos after the restart").atMost(Duration.ofSeconds(20)).until(() -> jedis.llen(KEYS.queue()) > after + 5);
         client.stop();
         List<Long> seqs = distinct(queued().values().iterator().next());
         assertThat(seqs).as("no hello lost or reordered across the restart").isEqualTo(oneTo(seqs.size()));
@@ -180,7 +181,7 @@ class ClientIT {
     @Test
     void holdsHellosWhileRedisRefusesWritesForLackOfMemory() throws Exception {
         ClientProcess client = start("HWAAS_CLIENT_INTERVAL", "50ms");
-        await("first hellos", 10, () -> jedis.llen(KEYS.queue()) > 0);
+        await("first hellos").atMost(Duration.ofSeconds(10)).until(() -> jedis.llen(KEYS.queue()) > 0);
         // noeviction and no memory left: Redis answers every write with an OOM error reply.
         jedis.configSet("maxmemory", "1");
         try {
@@ -189,7 +190,7 @@ class ClientIT {
         } finally {
             jedis.configSet("maxmemory", "0");
         }
-        await("buffer drained", 20, () -> client.held() < 3);
+        await("buffer drained").atMost(Duration.ofSeconds(20)).until(() -> client.held() < 3);
         client.stop();
         List<Long> seqs = distinct(queued().values().iterator().next());
         assertThat(seqs).as("no hello dropped for an error reply").isEqualTo(oneTo(seqs.size()));

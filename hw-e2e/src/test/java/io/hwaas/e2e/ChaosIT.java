@@ -1,11 +1,13 @@
 package io.hwaas.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hwaas.common.hello.AuditBits;
 import io.hwaas.common.hello.Keys;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,11 +15,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code ./hwaas 3 10} under fire for 90 seconds: Redis restarted once and frozen for 20 s, and
- * workers killed while they hold jobs. A random SIGKILL at this load almost never lands while a
- * job is in flight, so each kill first freezes a worker (docker pause), waits until Redis has
- * handed it a job, and only then kills it. Afterwards the audit and the workers' own output must
- * agree that nothing was lost, and every orphaned job must have been printed within 10 s.
+ * {@code ./hwaas 3 10} under fire for 90 seconds: Redis restarted once and frozen for 20 s, a
+ * client killed while it holds hellos Redis never had, an oversized poison payload of control
+ * characters among the hellos, a fourth worker whose clock is 10 s ahead, and workers killed
+ * while they hold jobs. A random SIGKILL at this load almost never lands while a job is in
+ * flight, so each kill first freezes a worker (docker pause), waits until Redis has handed it a
+ * job, and only then kills it. Afterwards the audit and the workers' own output must agree that
+ * nothing was lost (the killed client's hellos too, re-sent from its ledger), and every orphaned
+ * job must have been printed within 10 s.
  */
 class ChaosIT {
     private static final Keys KEYS = new Keys("resque", "hello");
@@ -39,17 +44,39 @@ class ChaosIT {
     void noHelloIsLostThroughWorkerKillsRedisRestartsAndFreezes() throws Exception {
         Stack.Result up = stack.hwaasRun(Duration.ofMinutes(10), "-d", "3", "10");
         assertThat(up.exit()).as("./hwaas -d 3 10; output: " + up.all()).isZero();
+        // A fourth worker whose wall clock is 10 s ahead of everyone else's.
+        Stack.Result skewed = stack.compose(Duration.ofMinutes(2), "run", "-d", "--no-deps", "-e", "HWAAS_CLOCK_OFFSET=10s",
+                "hw-worker");
+        assertThat(skewed.exit()).as("the skewed worker: " + skewed.all()).isZero();
+        String skewedWorker = skewed.out().lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElseThrow().trim();
         stack.awaitHellos(10, Duration.ofSeconds(90));
         long t0 = System.nanoTime();
-        String redis = stack.containers("redis").get(0);
+        String redis = stack.container("redis");
 
         sleepUntil(t0, 10);
         assertThat(stack.docker(Duration.ofSeconds(60), "restart", "-t", "10", redis).exit()).as("Redis restart").isZero();
 
         sleepUntil(t0, 25);
         assertThat(stack.docker(Duration.ofSeconds(30), "pause", redis).exit()).as("Redis pause").isZero();
-        Thread.sleep(20_000);
+        Thread.sleep(10_000);
+        // A client killed while Redis is frozen: it holds ten seconds of hellos Redis never had.
+        String victimClient = stack.containers("hw-client").get(0);
+        assertThat(stack.docker(Duration.ofSeconds(30), "kill", "-s", "KILL", victimClient).exit()).as("SIGKILL a client")
+                .isZero();
+        Thread.sleep(10_000);
         assertThat(stack.docker(Duration.ofSeconds(30), "unpause", redis).exit()).as("Redis unpause").isZero();
+        assertThat(stack.docker(Duration.ofSeconds(60), "start", victimClient).exit()).as("the client container again")
+                .isZero();
+
+        // An oversized poison payload of control characters among the hellos.
+        sleepUntil(t0, 50);
+        stack.redisWithInput("\u0001\u001b[2J".repeat(150_000).getBytes(StandardCharsets.UTF_8), "-x", "RPUSH",
+                KEYS.queue());
+        long poisonedAt = System.nanoTime();
+        await("the poison dead-lettered and the hellos behind it printed").atMost(Duration.ofSeconds(1))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> "1".equals(stack.redis("LLEN", KEYS.deadLetter())) && "0".equals(stack.redis("LLEN", KEYS.queue())));
+        double poisonSeconds = (System.nanoTime() - poisonedAt) / 1e9;
 
         // Give live workers time to see Redis settled before they may declare peers dead.
         sleepUntil(t0, 60);
@@ -63,7 +90,7 @@ class ChaosIT {
                 continue;
             }
             assertThat(attempts++).as("attempts to catch a worker holding a job").isLessThan(40);
-            List<String> workers = running("worker");
+            List<String> workers = running("hw-worker");
             String victim = workers.get(attempts % workers.size());
             List<Orphan> held = freezeUntilHolding(victim);
             if (held.isEmpty()) {
@@ -78,7 +105,7 @@ class ChaosIT {
             stack.docker(Duration.ofSeconds(60), "start", victim);
         }
 
-        Stack.Result stopClients = stack.compose(Duration.ofMinutes(2), "stop", "client");
+        Stack.Result stopClients = stack.compose(Duration.ofMinutes(2), "stop", "hw-client");
         assertThat(stopClients.exit()).as("stopping the clients: " + stopClients.all()).isZero();
         awaitDrained(Duration.ofSeconds(60));
 
@@ -89,11 +116,19 @@ class ChaosIT {
         long printed = report.path("printed").asLong();
         long duplicates = report.path("duplicates").asLong();
         long lines = stack.hellosPrinted();
-        System.out.printf("CHAOS: %d kills orphaned %d jobs; kill-to-print %s s; submitted %d, printed %d, lost %d,"
-                + " duplicates %d, hello lines in worker logs %d%n", kills, orphans.size(), recoverySeconds, submitted,
-                printed, report.path("lost").asLong(), duplicates, lines);
+        System.out.printf("CHAOS: %d kills orphaned %d jobs; kill-to-print %s s; poison out of the way in %.2f s;"
+                + " submitted %d, printed %d, lost %d, duplicates %d, hello lines in worker logs %d%n", kills,
+                orphans.size(), recoverySeconds, poisonSeconds, submitted, printed, report.path("lost").asLong(), duplicates,
+                lines);
 
-        assertThat(audit.exit()).as("audit exit status (1 means lost hellos): " + audit.all()).isZero();
+        assertThat(audit.exit()).as("audit exit status (1 lost, 4 unknown): " + audit.all()).isZero();
+        assertThat(report.path("verdict").asText()).as("verdict").isEqualTo("OK");
+        String skewedLog = stack.docker(Duration.ofSeconds(60), "logs", skewedWorker).err();
+        assertThat(skewedLog).as("the skewed worker's log").doesNotContain("was declared dead by its peers");
+        for (String id : stack.containers("hw-worker")) {
+            assertThat(stack.docker(Duration.ofSeconds(60), "logs", id).err()).as("worker " + id + "'s log")
+                    .doesNotContain("Declared worker " + skewedName(skewedLog) + " dead");
+        }
         assertThat(report.path("lost").asLong()).as("lost hellos").isZero();
         assertThat(submitted).as("submitted hellos over the run").isGreaterThan(700);
         assertThat(printed).as("every submitted hello printed").isEqualTo(submitted);
@@ -105,6 +140,12 @@ class ChaosIT {
                 .isBetween(printed, printed + duplicates);
         assertThat(recoverySeconds).as("seconds from a kill until its orphaned job printed")
                 .allSatisfy(s -> assertThat(s).isLessThanOrEqualTo(10.0));
+    }
+
+    /** The worker name a worker's log announces. */
+    private static String skewedName(String log) {
+        return log.lines().filter(l -> l.contains(" registered on ")).findFirst()
+                .map(l -> l.replaceAll(".*Worker (\\S+) registered on .*", "$1")).orElse("no-such-worker");
     }
 
     /** Freezes a worker until Redis has moved a job into one of its in-flight lists, then kills it. */

@@ -167,7 +167,7 @@ class DashboardTest {
                 MonitoringFiles.read(MonitoringFiles.prometheusDir().resolve("prometheus.yml")));
         assertThat(config.get("job_name")).as("scrape jobs")
                 .containsExactlyInAnyOrder("hwaas-worker", "hwaas-client", "redis", "prometheus");
-        assertThat(config.get("names")).as("DNS names looked up").containsExactly("[worker]", "[client, client-rest]");
+        assertThat(config.get("names")).as("DNS names looked up").containsExactly("[hw-worker]", "[hw-client, hw-client-rest]");
         assertThat(config.get("type")).as("DNS record types").containsOnly("A");
         assertThat(config.get("port")).as("scrape ports of the replicas").containsOnly("9400");
         assertThat(config.get("scrape_interval")).as("scrape interval").containsExactly("5s");

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HwaasCliTest {
     private static final List<String> TOOLS = List.of("bash", "env", "dirname", "basename", "cat", "od", "tr",
-            "grep", "seq", "mktemp", "chmod");
+            "grep", "seq", "mktemp", "chmod", "sed", "awk", "sort", "head", "tail", "rm", "tee");
     private static final List<String> REQUIRED_TOOLS = List.of("bash", "dirname", "basename", "cat");
     private static final long TIMEOUT_SECONDS = 30;
 
@@ -40,18 +40,8 @@ class HwaasCliTest {
         }
     }
 
-    /** The repository root: failsafe passes it; under surefire, walk up to the directory holding hwaas. */
     private static Path root() {
-        String property = System.getProperty("hwaas.root");
-        if (property != null && Files.isRegularFile(Path.of(property, "hwaas"))) {
-            return Path.of(property).toAbsolutePath().normalize();
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("hwaas")) && Files.isRegularFile(dir.resolve("docker-compose.yml"))) {
-                return dir;
-            }
-        }
-        return fail("cannot find the hwaas script above " + Path.of("").toAbsolutePath());
+        return Repository.root();
     }
 
     private static Path which(String name) {
@@ -117,14 +107,53 @@ class HwaasCliTest {
         return calls;
     }
 
+    /**
+     * A fake {@code docker} with a daemon ({@code memTotal} bytes of memory) and the Compose
+     * plugin, under which every command works and prints nothing but what hwaas asks of it;
+     * {@code compose build} prints a classic build's steps, two of them cached.
+     */
+    private Path workingDocker(long memTotal) throws IOException {
+        Path calls = temp.resolve("docker-calls");
+        Path docker = bin.resolve("docker");
+        Files.writeString(docker, "#!" + which("bash") + "\n"
+                + "printf '%s\\n' \"$*\" >> '" + calls + "'\n"
+                + "case \"$1 $2\" in\n"
+                + "  'info --format') echo " + memTotal + " ;;\n"
+                + "  'compose version') echo 'Docker Compose version v2.26.1' ;;\n"
+                + "  'compose config') printf 'redis\\nhw-worker\\nhw-client\\n' ;;\n"
+                + "  'compose build') printf 'Step 1/3 : FROM base\\n ---> abc\\nStep 2/3 : COPY pom.xml ./\\n"
+                + " ---> Using cache\\nStep 3/3 : RUN mvn package\\n ---> Running in 123\\nBUILD SUCCESS\\n' ;;\n"
+                + "esac\n"
+                + "exit 0\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(docker, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return calls;
+    }
+
+    /** hwaas's own files in a directory of the test's, so that the .env it writes stays there. */
+    private Path checkout() throws IOException {
+        Path checkout = temp.resolve("checkout");
+        for (String file : List.of("hwaas", "docker-compose.yml", "docker-compose.ha.yml",
+                "hw-common/src/main/resources/io/hwaas/common/config/variables.txt")) {
+            Path copy = checkout.resolve(file);
+            Files.createDirectories(copy.getParent());
+            Files.copy(root().resolve(file), copy, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        return checkout;
+    }
+
     private Result hwaas(String... args) throws IOException, InterruptedException {
         return hwaas(Map.of(), args);
     }
 
     private Result hwaas(Map<String, String> extraEnv, String... args) throws IOException, InterruptedException {
+        return hwaasIn(root(), extraEnv, args);
+    }
+
+    private Result hwaasIn(Path checkout, Map<String, String> extraEnv, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(which("bash").toString());
-        command.add(root().resolve("hwaas").toString());
+        command.add(checkout.resolve("hwaas").toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(temp.toFile());
         Map<String, String> env = builder.environment();
@@ -283,5 +312,66 @@ class HwaasCliTest {
         assertUsageError("CLIENTS 2^64+1", hwaas("1", "18446744073709551617"), "CLIENTS must be a whole number");
         assertUsageError("-k 2^64+1", hwaas("-k", "18446744073709551617", "1", "1"),
                 "--clients-per-container must be a whole number");
+    }
+
+    @Test
+    void tenWorkersAndAThousandClientsArePackedToFitTheHost() throws Exception {
+        Path calls = workingDocker(4L << 30);
+        Result result = hwaasIn(checkout(), Map.of(), "-d", "10", "1000");
+        assertThat(result.exit()).as("exit status\n" + result.describe()).isZero();
+        // 4 GiB leaves 3276 MiB: 112 containers of 20 MiB, 10 workers of 64 and Redis fit; 125 would not.
+        assertThat(result.stderr()).as("says what it chose and why").contains("Packing 9 logical clients per container",
+                "'-k 1' forces one per container");
+        assertThat(result.stdout()).as("the start").contains("1000 client(s) in 112 client container(s)");
+        assertThat(Files.readString(calls)).as("what Compose was asked").contains("--scale hw-client=111",
+                "--scale hw-client-rest=1", "--scale hw-worker=10");
+    }
+
+    @Test
+    void minusKOneForcesOneClientPerContainer() throws Exception {
+        Path calls = workingDocker(4L << 30);
+        Result result = hwaasIn(checkout(), Map.of(), "-d", "-k", "1", "10", "1000");
+        assertThat(result.exit()).as("exit status\n" + result.describe()).isZero();
+        assertThat(result.stderr()).as("no packing, but a warning").doesNotContain("Packing").contains("warning");
+        assertThat(Files.readString(calls)).as("what Compose was asked").contains("--scale hw-client=1000");
+    }
+
+    @Test
+    void aMisspeltVariableIsReportedWithTheOneMeant() throws Exception {
+        workingDocker(16L << 30);
+        Result result = hwaasIn(checkout(), Map.of("HWAAS_WORKER_THREAD", "8"), "-d", "1", "1");
+        assertThat(result.exit()).as("it still starts\n" + result.describe()).isZero();
+        assertThat(result.stderr()).as("the warning").contains(
+                "HWAAS_WORKER_THREAD is not a variable HWaaS reads (did you mean HWAAS_WORKER_THREADS?)");
+    }
+
+    @Test
+    void dotEnvNamesTheProjectAndTheFilesAndKeepsWhatWasThere() throws Exception {
+        workingDocker(16L << 30);
+        Path checkout = checkout();
+        // A last line without its newline must not have the next line glued onto it.
+        Files.writeString(checkout.resolve(".env"), "MY_SETTING=kept");
+        Result result = hwaasIn(checkout, Map.of(), "-d", "1", "1");
+        assertThat(result.exit()).as("exit status\n" + result.describe()).isZero();
+        List<String> lines = Files.readAllLines(checkout.resolve(".env"));
+        assertThat(lines).as(".env").contains("MY_SETTING=kept", "COMPOSE_PROJECT_NAME=hwaas", "COMPOSE_FILE=docker-compose.yml")
+                .anySatisfy(l -> assertThat(l).startsWith("HWAAS_REDIS_PASSWORD=").hasSize("HWAAS_REDIS_PASSWORD=".length() + 48));
+        assertThat(Files.getPosixFilePermissions(checkout.resolve(".env"))).as(".env mode")
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
+        Path other = temp.resolve("other");
+        Files.move(checkout, other);
+        Result own = hwaasIn(other, Map.of("COMPOSE_PROJECT_NAME", "mine"), "-d", "1", "1");
+        assertThat(own.exit()).as("exit status\n" + own.describe()).isZero();
+        assertThat(Files.readAllLines(other.resolve(".env"))).as("a project name set by the user is kept")
+                .contains("COMPOSE_PROJECT_NAME=hwaas").doesNotContain("COMPOSE_PROJECT_NAME=mine");
+    }
+
+    @Test
+    void theBuildShowsOneLinePerStepThatDoesWork() throws Exception {
+        workingDocker(16L << 30);
+        Result result = hwaasIn(checkout(), Map.of(), "-d", "1", "1");
+        assertThat(result.stdout()).as("progress").contains("  Step 1/3 : FROM base", "  Step 3/3 : RUN mvn package")
+                .doesNotContain("COPY pom.xml", "BUILD SUCCESS");
     }
 }

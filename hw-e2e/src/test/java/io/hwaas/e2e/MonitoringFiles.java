@@ -81,19 +81,7 @@ final class MonitoringFiles {
      * the parent of the module directory, which is where surefire runs.
      */
     static Path root() {
-        String property = System.getProperty("hwaas.root");
-        Path root;
-        if (property != null && !property.isBlank()) {
-            root = Path.of(property);
-        } else {
-            Path module = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
-            root = module.getParent();
-        }
-        root = root.toAbsolutePath().normalize();
-        if (!Files.isRegularFile(root.resolve("docker-compose.yml")) || !Files.isDirectory(root.resolve("monitoring"))) {
-            fail("%s is not the HWaaS repository root (no docker-compose.yml or monitoring/): set -Dhwaas.root", root);
-        }
-        return root;
+        return Repository.root();
     }
 
     static Path prometheusDir() {

@@ -106,7 +106,7 @@ class MonitoringIT {
                 softly.assertThat(labels.path("instance").asText()).as("instance label of a %s target is its address", job)
                         .matches(IPV4);
                 softly.assertThat(labels.path("service").asText()).as("service label of a %s target", job)
-                        .isIn("worker", "client", "client-rest");
+                        .isIn("hw-worker", "hw-client", "hw-client-rest");
             }
         }
         softly.assertAll();

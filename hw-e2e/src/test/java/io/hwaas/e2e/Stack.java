@@ -26,39 +26,42 @@ final class Stack implements AutoCloseable {
         }
     }
 
+    /** The Compose files of the single-Redis stack, and of the highly available one. */
+    static final String SINGLE = "docker-compose.yml";
+    static final String HA = "docker-compose.yml:docker-compose.ha.yml";
+
     final Path root;
     final String project;
     private final List<String> compose;
     private final Map<String, String> extraEnv;
     private final String password = UUID.randomUUID().toString().replace("-", "");
 
-    private Stack(String project, Map<String, String> extraEnv) {
-        this.root = root();
+    private Stack(Path root, String project, Map<String, String> extraEnv) {
+        this.root = root;
         this.project = project;
         this.extraEnv = extraEnv;
-        this.compose = composeCommand();
+        this.compose = findCompose();
     }
 
-    /** A stack under a fresh project name, {@code hwaas-<name>-<random>}. */
+    /**
+     * A stack under a fresh project name, {@code hwaas-<name>-<random>}. It names its Compose
+     * files itself ({@link #SINGLE} unless {@code env} says otherwise), so that whatever .env says
+     * in the checkout never changes what a test runs.
+     */
     static Stack create(String name, Map<String, String> env) {
-        String project = "hwaas-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        return new Stack(project.toLowerCase(Locale.ROOT), env);
+        return in(Repository.root(), name, env);
     }
 
     static Stack create(String name) {
         return create(name, Map.of());
     }
 
-    /** The repository root: where {@code hwaas} lives. */
-    static Path root() {
-        String property = System.getProperty("hwaas.root");
-        Path dir = property != null ? Path.of(property) : Path.of("").toAbsolutePath();
-        for (Path p = dir.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("hwaas")) && Files.isRegularFile(p.resolve("docker-compose.yml"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("cannot find the repository root (hwaas, docker-compose.yml) above " + dir);
+    /** Like {@link #create(String, Map)}, for a checkout at {@code root} (a clone, say). */
+    static Stack in(Path root, String name, Map<String, String> env) {
+        String project = "hwaas-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.putIfAbsent("COMPOSE_FILE", SINGLE);
+        return new Stack(root, project.toLowerCase(Locale.ROOT), all);
     }
 
     /** Starts {@code ./hwaas args} in the background, its output going to {@code log}. */
@@ -104,24 +107,54 @@ final class Stack implements AutoCloseable {
 
     /** Runs redis-cli inside the stack's Redis, on the services' database. */
     String redis(String... args) throws IOException, InterruptedException {
-        List<String> redis = containers("redis");
-        if (redis.isEmpty()) {
-            throw new IllegalStateException("no Redis container in " + project);
-        }
-        List<String> command = new ArrayList<>(List.of("exec", redis.get(0), "sh", "-c",
-                "REDISCLI_AUTH=\"$HWAAS_REDIS_PASSWORD\" exec redis-cli -n 1 \"$@\"", "redis-cli"));
+        return redisIn("redis", "-n", "1", args);
+    }
+
+    /** Runs redis-cli inside the container of {@code service} (a node or a Sentinel), with {@code options} first. */
+    String redisIn(String service, String options, String option, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("exec", container(service), "sh", "-c",
+                "REDISCLI_AUTH=\"$HWAAS_REDIS_PASSWORD\" exec redis-cli --no-auth-warning \"$@\"", "redis-cli", options, option));
         command.addAll(Arrays.asList(args));
         Result r = docker(Duration.ofSeconds(30), command.toArray(new String[0]));
         if (r.exit() != 0) {
-            throw new IllegalStateException("redis-cli " + String.join(" ", args) + " failed: " + r.all());
+            throw new IllegalStateException("redis-cli " + String.join(" ", args) + " in " + service + " failed: " + r.all());
         }
         return r.out().trim();
+    }
+
+    /** The container of {@code service}, the first if several; fails when there is none. */
+    String container(String service) throws IOException, InterruptedException {
+        List<String> ids = containers(service);
+        if (ids.isEmpty()) {
+            throw new IllegalStateException("no " + service + " container in " + project);
+        }
+        return ids.get(0);
+    }
+
+    /** Runs redis-cli in the stack's Redis with {@code input} on its standard input (for {@code -x}). */
+    String redisWithInput(byte[] input, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("docker", "exec", "-i", container("redis"), "sh", "-c",
+                "REDISCLI_AUTH=\"$HWAAS_REDIS_PASSWORD\" exec redis-cli -n 1 \"$@\"", "redis-cli"));
+        command.addAll(Arrays.asList(args));
+        Path in = Files.createTempFile("hwaas-e2e", ".in");
+        try {
+            Files.write(in, input);
+            ProcessBuilder builder = new ProcessBuilder(command).redirectInput(in.toFile()).redirectErrorStream(true);
+            Process process = builder.start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException("redis-cli " + String.join(" ", args) + " failed: " + out);
+            }
+            return out.trim();
+        } finally {
+            Files.deleteIfExists(in);
+        }
     }
 
     /** Lines of all workers' output, stopped containers included. */
     List<String> workerOutput() throws IOException, InterruptedException {
         List<String> lines = new ArrayList<>();
-        for (String id : containers("worker")) {
+        for (String id : containers("hw-worker")) {
             Result r = docker(Duration.ofSeconds(60), "logs", id);
             lines.addAll(r.out().lines().toList());
         }
@@ -134,14 +167,9 @@ final class Stack implements AutoCloseable {
     }
 
     /** Waits until the workers have printed at least {@code count} hellos. */
-    void awaitHellos(long count, Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (hellosPrinted() < count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("fewer than " + count + " hellos within " + timeout);
-            }
-            Thread.sleep(500);
-        }
+    void awaitHellos(long count, Duration timeout) {
+        org.awaitility.Awaitility.await("at least " + count + " hellos printed").atMost(timeout)
+                .pollInterval(Duration.ofMillis(500)).until(() -> hellosPrinted() >= count);
     }
 
     private Result run(List<String> command, Duration timeout) throws IOException, InterruptedException {
@@ -164,7 +192,8 @@ final class Stack implements AutoCloseable {
         }
     }
 
-    private Map<String, String> env() {
+    /** The environment the stack's commands run with. */
+    Map<String, String> env() {
         Map<String, String> env = new java.util.HashMap<>(extraEnv);
         env.put("COMPOSE_PROJECT_NAME", project);
         // A password of the stack's own: tests neither need nor touch a developer's .env.
@@ -173,8 +202,13 @@ final class Stack implements AutoCloseable {
         return env;
     }
 
+    /** The Compose command this run uses ({@code docker compose} or {@code docker-compose}). */
+    List<String> composeCommand() {
+        return compose;
+    }
+
     /** The Compose {@code hwaas} uses: {@code HWAAS_COMPOSE} if set, else the plugin if installed. */
-    private static List<String> composeCommand() {
+    private static List<String> findCompose() {
         String chosen = System.getenv("HWAAS_COMPOSE");
         List<String> command;
         if (chosen != null && !chosen.isBlank()) {

@@ -2,10 +2,11 @@ package io.hwaas.worker;
 
 import io.hwaas.common.config.ConfigException;
 import io.hwaas.common.config.Env;
-import io.hwaas.common.ops.MetricsServer;
-import io.hwaas.common.ops.Signals;
-import io.hwaas.common.redis.RedisConnector;
+import io.hwaas.runtime.MetricsServer;
+import io.hwaas.runtime.Service;
+import io.hwaas.runtime.Signals;
 import io.hwaas.worker.audit.AuditCommand;
+import io.hwaas.worker.audit.KeysCommand;
 import io.hwaas.worker.audit.StatusCommand;
 import io.hwaas.worker.bench.DrainBench;
 import io.hwaas.worker.bench.LatencyBench;
@@ -14,17 +15,20 @@ import io.hwaas.worker.metrics.WorkerMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Starts a worker, or with an argument runs one of the operator commands that share the
- * worker's image: {@code audit}, {@code status}, {@code bench-drain}, {@code bench-latency}.
+ * worker's image: {@code audit}, {@code status}, {@code keys}, {@code bench-drain},
+ * {@code bench-latency}.
  */
 public final class Main {
+    static {
+        Service.prepareJvm();
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
     private Main() {
@@ -34,39 +38,39 @@ public final class Main {
         Env env = new Env(System.getenv());
         String command = args.length == 0 ? "run" : args[0];
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        int status;
         try {
-            int status = switch (command) {
+            status = switch (command) {
                 case "run" -> run(env);
                 case "audit" -> AuditCommand.main(env, rest);
                 case "status" -> StatusCommand.main(env, rest);
+                case "keys" -> KeysCommand.main(env, rest);
                 case "bench-drain" -> DrainBench.main(env, rest);
                 case "bench-latency" -> LatencyBench.main(env, rest);
                 case "train" -> Training.run();
                 default -> {
                     System.err.println("unknown command '" + command + "'; expected no argument (run the worker),"
-                            + " audit, status, bench-drain or bench-latency");
-                    yield 64;
+                            + " audit, status, keys, bench-drain or bench-latency");
+                    yield Service.EXIT_USAGE;
                 }
             };
-            System.exit(status);
         } catch (ConfigException e) {
-            LOG.error("Invalid configuration, not starting: {}", e.getMessage());
-            System.exit(78);
+            status = Service.refuse(e);
         }
+        System.exit(status);
     }
 
     private static int run(Env env) throws Exception {
-        WorkerConfig config = WorkerConfig.fromEnv(env, defaultName());
-        RedisConnector connector = new RedisConnector(config.common().redis(), config.common().redisTimeout(),
-                config.common().redisCaFile(), config.name());
+        WorkerConfig config = WorkerConfig.fromEnv(env);
+        Service.warnUnknownVariables(System.getenv(), LOG);
         PrometheusRegistry registry = new PrometheusRegistry();
-        WorkerMetrics metrics = new WorkerMetrics(registry);
-        Worker worker = new Worker(config, connector, new LinePrinter(new FileOutputStream(FileDescriptor.out)), metrics);
+        Worker worker = Worker.create(config, new LinePrinter(new FileOutputStream(FileDescriptor.out)),
+                new WorkerMetrics(registry));
         MetricsServer server = config.common().metricsPort() == 0 ? null
                 : MetricsServer.start(config.common().metricsPort(), registry, worker::healthy);
         Signals.onTerminate(worker::stop);
         Runtime.getRuntime().addShutdownHook(new Thread(worker::stop, "shutdown-hook"));
-        LOG.info("Worker {} starting: Redis {}, queue {}", config.name(), config.common().redis(),
+        LOG.info("Worker {} starting: Redis {}, queue {}", config.name(), config.common().redis().describe(),
                 config.common().keys().queue());
         worker.start();
         Throwable failure = worker.await();
@@ -74,19 +78,5 @@ public final class Main {
             server.close();
         }
         return failure == null ? 0 : 1;
-    }
-
-    static String defaultName() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "worker";
-        }
-        host = host.replaceAll("[^A-Za-z0-9._-]", "-");
-        if (host.length() > 40) {
-            host = host.substring(0, 40);
-        }
-        return host + "-" + Long.toString(System.currentTimeMillis(), 36);
     }
 }

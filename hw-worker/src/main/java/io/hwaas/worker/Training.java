@@ -21,7 +21,7 @@ final class Training {
     }
 
     static int run() throws Exception {
-        WorkerConfig config = WorkerConfig.fromEnv(new Env(io.hwaas.common.ops.Training.ENV), "training");
+        WorkerConfig config = WorkerConfig.fromEnv(new Env(io.hwaas.runtime.Training.ENV), "training");
         JobDecoder decoder = new JobDecoder(config.maxPayloadBytes(), config.maxArgLength());
         List<String> lines = new ArrayList<>();
         String[] payloads = {
@@ -34,8 +34,8 @@ final class Training {
             Decoded decoded = decoder.decode(payload);
             if (decoded instanceof Decoded.Runnable r) {
                 lines.add(r.job().line());
-            } else if (decoded instanceof Decoded.Poison p) {
-                DeadLetters.payloadOf(DeadLetters.entry(payload, p, "q", "w"));
+            } else if (decoded instanceof Decoded.Poison) {
+                DeadLetters.payloadOf(payload);
             }
         }
         new LinePrinter(OutputStream.nullOutputStream()).print(lines);
@@ -44,7 +44,7 @@ final class Training {
         WorkerMetrics metrics = new WorkerMetrics(registry);
         metrics.latency(0.001);
         new WorkerFigures(metrics, 1).sample();
-        io.hwaas.common.ops.Training.finish(registry, config.common(), Main.class, Jedis.class, Job.class);
+        io.hwaas.runtime.Training.finish(registry, config.common(), Main.class, Jedis.class, Job.class);
         return 0;
     }
 }

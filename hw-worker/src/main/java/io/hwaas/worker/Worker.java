@@ -1,8 +1,9 @@
 package io.hwaas.worker;
 
 import io.hwaas.common.hello.Keys;
-import io.hwaas.common.ops.Liveness;
 import io.hwaas.common.redis.RedisConnector;
+import io.hwaas.common.redis.RedisSession;
+import io.hwaas.runtime.Liveness;
 import io.hwaas.worker.consume.Consumer;
 import io.hwaas.worker.consume.LinePrinter;
 import io.hwaas.worker.job.JobDecoder;
@@ -17,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.args.UnblockType;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -33,43 +33,64 @@ public final class Worker {
 
     private final WorkerConfig config;
     private final RedisConnector connector;
+    private final WorkerMetrics metrics;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Consumer> consumers = new ArrayList<>();
     private final List<Thread> consumerThreads = new ArrayList<>();
-    private final List<Liveness> liveness = new ArrayList<>();
+    private final Liveness beating;
+    private final Duration stale;
     private final Heartbeat heartbeat;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Thread heartbeatThread;
     private volatile Throwable failure;
 
-    public Worker(WorkerConfig config, RedisConnector connector, LinePrinter printer, WorkerMetrics metrics) {
+    private Worker(WorkerConfig config, RedisConnector connector, LinePrinter printer, WorkerMetrics metrics) {
         this.config = config;
         this.connector = connector;
+        this.metrics = metrics;
         Keys keys = config.common().keys();
         JobDecoder decoder = new JobDecoder(config.maxPayloadBytes(), config.maxArgLength());
-        Consumer.Settings settings = new Consumer.Settings(config.batchSize(),
-                MAX_BATCH_BYTES, config.blockTimeout(), config.common().auditTtl(),
-                config.deadLetterMax(), Duration.ofSeconds(5));
-        Duration stale = config.blockTimeout().plus(config.common().redisTimeout()).multipliedBy(2).plusSeconds(10);
+        Consumer.Settings settings = new Consumer.Settings(config.batchSize(), MAX_BATCH_BYTES, config.maxPayloadBytes(),
+                config.blockTimeout(), config.common().auditTtl(), config.deadLetterMax(), config.deadLetterMaxBytes(),
+                Duration.ofSeconds(5));
+        this.stale = config.blockTimeout().plus(config.common().redis().timeout()).multipliedBy(2).plusSeconds(10);
         List<String> inflightKeys = new ArrayList<>();
         for (int i = 0; i < config.threads(); i++) {
-            Liveness alive = new Liveness(stale);
-            liveness.add(alive);
-            Consumer consumer = new Consumer(config.name() + "." + i, config.name(), keys, connector, decoder, printer,
-                    metrics, settings, alive, running::get);
+            Consumer consumer = new Consumer(Keys.consumer(config.name(), i), config.name(), keys, connector, decoder,
+                    printer, metrics, settings, config.common().clock(), running::get);
             consumers.add(consumer);
             inflightKeys.add(consumer.inflightKey());
         }
-        Liveness beating = new Liveness(stale);
-        liveness.add(beating);
+        this.beating = new Liveness(stale);
         WorkerFigures figures = new WorkerFigures(metrics, config.threads());
         this.heartbeat = new Heartbeat(config.name(), keys, connector, inflightKeys, config.heartbeat(),
                 config.deadAfter(), metrics, beating, figures::sample);
     }
 
-    /** Whether every loop of the worker has made progress recently. */
+    /**
+     * The one wiring of a worker, shared by {@code Main}, the tests and the benchmark.
+     *
+     * @param printer where hello lines go (stdout in a service)
+     */
+    public static Worker create(WorkerConfig config, LinePrinter printer, WorkerMetrics metrics) {
+        return new Worker(config, RedisConnector.of(config.common().redis(), config.name()), printer, metrics);
+    }
+
+    public WorkerConfig config() {
+        return config;
+    }
+
+    public WorkerMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Whether every loop makes progress: the heartbeat beats, and each consumer either made
+     * progress recently or is waiting for a Redis the heartbeat cannot reach either.
+     */
     public boolean healthy() {
-        return liveness.stream().allMatch(Liveness::healthy);
+        return beating.healthy() && consumers.stream()
+                .allMatch(c -> c.progressedWithin(stale) || !heartbeat.redisReachable());
     }
 
     /** Registers, then starts the consumers and the heartbeat; returns at once. */
@@ -107,6 +128,7 @@ public final class Worker {
             return;
         }
         LOG.info("Worker {} stopping: finishing in-flight jobs", config.name());
+        consumers.forEach(Consumer::stopping);
         try {
             unblockUntilStopped(Duration.ofSeconds(12));
             if (heartbeatThread != null) {
@@ -123,33 +145,24 @@ public final class Worker {
 
     private void unblockUntilStopped(Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
-        Jedis control = null;
-        try {
+        try (RedisSession control = RedisSession.to(connector, "stopping " + config.name()).build()) {
             while (consumerThreads.stream().anyMatch(Thread::isAlive) && System.nanoTime() < deadline) {
                 try {
-                    if (control == null) {
-                        control = connector.open(Duration.ZERO);
-                    }
-                    for (Consumer consumer : consumers) {
-                        long id = consumer.redisClientId();
-                        if (id > 0) {
-                            control.clientUnblock(id, UnblockType.TIMEOUT);
+                    control.once("unblocking consumers", jedis -> {
+                        for (Consumer consumer : consumers) {
+                            long id = consumer.redisClientId();
+                            if (id > 0) {
+                                jedis.clientUnblock(id, UnblockType.TIMEOUT);
+                            }
                         }
-                    }
+                        return null;
+                    });
                 } catch (JedisException e) {
-                    // Redis is away: blocked consumers will time out on their own.
-                    if (control != null) {
-                        control.close();
-                        control = null;
-                    }
+                    // Redis is away: blocked consumers time out on their own.
                 }
                 for (Thread t : consumerThreads) {
                     t.join(200);
                 }
-            }
-        } finally {
-            if (control != null) {
-                control.close();
             }
         }
     }

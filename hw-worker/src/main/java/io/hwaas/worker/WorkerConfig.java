@@ -3,6 +3,7 @@ package io.hwaas.worker;
 import io.hwaas.common.config.CommonConfig;
 import io.hwaas.common.config.ConfigException;
 import io.hwaas.common.config.Env;
+import io.hwaas.common.hello.Names;
 import java.time.Duration;
 
 /**
@@ -18,10 +19,18 @@ import java.time.Duration;
  * @param maxArgLength {@code HWAAS_MAX_ARG_LENGTH}: longest argument printed, in characters (1024)
  * @param maxPayloadBytes {@code HWAAS_MAX_PAYLOAD_BYTES}: longest payload parsed (65536)
  * @param deadLetterMax {@code HWAAS_DEADLETTER_MAX}: dead-letter entries kept, newest first (10000)
+ * @param deadLetterMaxBytes {@code HWAAS_DEADLETTER_MAX_BYTES}: bytes the dead-letter entries may take
+ *     together (64 MiB); beyond either cap the oldest entries are dropped, counted and logged
  * @param name {@code HWAAS_WORKER_NAME}: unique worker name; default host name plus start time
  */
 public record WorkerConfig(CommonConfig common, int threads, int batchSize, Duration blockTimeout, Duration heartbeat,
-        Duration deadAfter, int maxArgLength, int maxPayloadBytes, int deadLetterMax, String name) {
+        Duration deadAfter, int maxArgLength, int maxPayloadBytes, int deadLetterMax, long deadLetterMaxBytes,
+        String name) {
+
+    /** Reads and validates the worker's settings; the default name is this host's and the start time. */
+    public static WorkerConfig fromEnv(Env env) {
+        return fromEnv(env, Names.startedName(Names.host("worker"), System.currentTimeMillis()));
+    }
 
     /** Reads and validates the worker's settings. */
     public static WorkerConfig fromEnv(Env env, String defaultName) {
@@ -45,8 +54,15 @@ public record WorkerConfig(CommonConfig common, int threads, int batchSize, Dura
         int maxArg = env.integer("HWAAS_MAX_ARG_LENGTH", 1024, 1, 1_000_000);
         int maxPayload = env.integer("HWAAS_MAX_PAYLOAD_BYTES", 65_536, 1024, 1 << 20);
         int deadLetterMax = env.integer("HWAAS_DEADLETTER_MAX", 10_000, 1, 10_000_000);
+        long deadLetterMaxBytes = env.integer("HWAAS_DEADLETTER_MAX_BYTES", 64 << 20, 1 << 20, Integer.MAX_VALUE);
         String name = env.keyPart("HWAAS_WORKER_NAME", defaultName);
         return new WorkerConfig(common, threads, batch, block, heartbeat, deadAfter, maxArg, maxPayload,
-                deadLetterMax, name);
+                deadLetterMax, deadLetterMaxBytes, name);
+    }
+
+    /** The same settings under another name (the benchmark runs several workers in turn). */
+    public WorkerConfig named(String otherName) {
+        return new WorkerConfig(common, threads, batchSize, blockTimeout, heartbeat, deadAfter, maxArgLength,
+                maxPayloadBytes, deadLetterMax, deadLetterMaxBytes, otherName);
     }
 }

@@ -1,7 +1,6 @@
 package io.hwaas.worker;
 
 import io.hwaas.common.config.Env;
-import io.hwaas.common.redis.RedisConnector;
 import io.hwaas.worker.consume.LinePrinter;
 import io.hwaas.worker.metrics.WorkerMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -11,23 +10,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A real worker running in the test's JVM against a test Redis, with its stdout captured. */
-final class RunningWorker implements AutoCloseable {
-    final WorkerConfig config;
-    final WorkerMetrics metrics;
-    final Worker worker;
+/** A real worker running in the test's JVM against a test Redis, wired as Main wires it, with its stdout captured. */
+public final class RunningWorker implements AutoCloseable {
+    public final Worker worker;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     private RunningWorker(WorkerConfig config) {
-        this.config = config;
-        this.metrics = new WorkerMetrics(new PrometheusRegistry());
-        RedisConnector connector = new RedisConnector(config.common().redis(), config.common().redisTimeout(),
-                config.common().redisCaFile(), config.name());
-        this.worker = new Worker(config, connector, new LinePrinter(out), metrics);
+        this.worker = Worker.create(config, new LinePrinter(out), new WorkerMetrics(new PrometheusRegistry()));
     }
 
     /** Starts a worker on {@code redisUrl}; {@code env} are extra variables, in pairs. */
-    static RunningWorker start(String redisUrl, String... env) throws InterruptedException {
+    public static RunningWorker start(String redisUrl, String... env) throws InterruptedException {
         Map<String, String> vars = new HashMap<>();
         vars.put("REDIS_URL", redisUrl);
         vars.put("HWAAS_METRICS_PORT", "0");
@@ -44,8 +37,16 @@ final class RunningWorker implements AutoCloseable {
     }
 
     /** The lines printed so far. */
-    List<String> lines() {
+    public List<String> lines() {
         return out.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    public WorkerMetrics metrics() {
+        return worker.metrics();
+    }
+
+    public String name() {
+        return worker.config().name();
     }
 
     @Override

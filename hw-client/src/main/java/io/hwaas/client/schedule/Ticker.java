@@ -3,8 +3,7 @@ package io.hwaas.client.schedule;
 import io.hwaas.client.metrics.ClientMetrics;
 import io.hwaas.client.send.Outbox;
 import io.hwaas.client.send.Sender;
-import io.hwaas.common.hello.Hello;
-import io.hwaas.common.ops.Liveness;
+import io.hwaas.runtime.Liveness;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -63,15 +62,15 @@ public final class Ticker {
     private void tick(Outbox outbox) {
         liveness.beat();
         metrics.tick();
-        Outbox.Pending dropped = outbox.add(Hello.nowMicros());
-        if (dropped != null) {
+        long dropped = outbox.add();
+        if (dropped > 0) {
             metrics.overflowed();
             long n = overflowed.incrementAndGet();
             // Log the first drop and then every 1000th, so a long outage cannot flood the log.
             if (n == 1 || n % 1000 == 0) {
                 LOG.error("Client buffer full (HWAAS_CLIENT_BUFFER): dropped hello {}:{}; {} hello(s) dropped so far."
                         + " Dropped hellos are lost and show as lost in ./hwaas audit.", outbox.client(),
-                        dropped.seq(), n);
+                        dropped, n);
             }
         }
         sender.wake();

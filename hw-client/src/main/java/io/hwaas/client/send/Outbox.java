@@ -1,83 +1,92 @@
 package io.hwaas.client.send;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
+import io.hwaas.common.hello.HelloWriter;
 
 /**
- * The hellos one logical client has made but not yet enqueued, oldest first. Bounded: when it is
- * full the oldest hello is dropped and reported, because an unbounded buffer would only move the
- * loss to an out-of-memory crash that takes every held hello with it.
+ * The hellos one logical client has made but Redis has not yet confirmed. A client's sequence
+ * numbers have no gaps, so what it holds is a range, {@code firstHeld..made}: two numbers,
+ * whatever the outage, so a packed container holding an hour for a thousand clients needs no
+ * memory for it. Bounded all the same: beyond {@code capacity} the oldest is dropped and
+ * reported, because a hello held for ever would outlive its audit record. A {@link Ledger}, when
+ * there is one, mirrors the two numbers on disk.
  */
 public final class Outbox {
-    /**
-     * One hello waiting to be sent.
-     *
-     * @param seq its sequence number
-     * @param madeAtMicros when the schedule produced it
-     */
-    public record Pending(long seq, long madeAtMicros) {
-    }
-
     private final String client;
     private final int capacity;
-    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    private long nextSeq = 1;
-    private long lastExpiredBlock = -1;
+    private final HelloWriter writer;
+    private final Ledger.Slot slot;
+    private long made;
+    private long firstHeld = 1;
 
     /**
      * @param client the logical client's id
      * @param capacity most hellos held
+     * @param slot where the numbers are kept on disk, or {@code null}
      */
-    public Outbox(String client, int capacity) {
+    public Outbox(String client, int capacity, HelloWriter writer, Ledger.Slot slot) {
         this.client = client;
         this.capacity = capacity;
+        this.writer = writer;
+        this.slot = slot;
+    }
+
+    /** An outbox taking over what a dead container's ledger held: it re-sends, and makes nothing new. */
+    static Outbox adopted(String client, HelloWriter writer, Ledger.Slot slot) {
+        Outbox outbox = new Outbox(client, Integer.MAX_VALUE, writer, slot);
+        outbox.made = slot.made();
+        outbox.firstHeld = slot.firstHeld();
+        return outbox;
     }
 
     public String client() {
         return client;
     }
 
+    HelloWriter writer() {
+        return writer;
+    }
+
     /**
-     * Makes the next hello.
+     * Makes the next hello: on disk first, so that a crash right after still leaves it on record.
      *
-     * @return the hello dropped to make room, or {@code null}
+     * @return the sequence number dropped to make room, or 0
      */
-    public synchronized Pending add(long nowMicros) {
-        Pending dropped = pending.size() >= capacity ? pending.pollFirst() : null;
-        pending.addLast(new Pending(nextSeq++, nowMicros));
+    public synchronized long add() {
+        long dropped = 0;
+        if (made - firstHeld + 1 >= capacity) {
+            dropped = firstHeld++;
+        }
+        made++;
+        if (slot != null) {
+            slot.record(firstHeld, made);
+        }
         return dropped;
     }
 
-    /** Up to {@code max} of the oldest hellos, left in place until {@link #remove(int)}. */
-    public synchronized List<Pending> peek(int max) {
-        List<Pending> batch = new ArrayList<>(Math.min(max, pending.size()));
-        for (Pending p : pending) {
-            if (batch.size() == max) {
-                break;
-            }
-            batch.add(p);
-        }
-        return batch;
+    /** The oldest held sequence number, and how many follow it (at most {@code max}). */
+    public synchronized long[] peek(int max) {
+        return new long[] {firstHeld, Math.min(max, made - firstHeld + 1)};
     }
 
-    /** Forgets the {@code n} oldest hellos, once they are safely in Redis. */
-    public synchronized void remove(int n) {
-        for (int i = 0; i < n; i++) {
-            pending.pollFirst();
+    /** Forgets the {@code n} oldest hellos, once Redis has confirmed them. */
+    public synchronized void remove(long n) {
+        firstHeld += Math.min(n, made - firstHeld + 1);
+        if (slot != null) {
+            slot.record(firstHeld, made);
         }
     }
 
-    public synchronized int size() {
-        return pending.size();
+    public synchronized long size() {
+        return made - firstHeld + 1;
     }
 
-    /** The block whose audit bitmap this client last gave a TTL; owned by the sender thread. */
-    long lastExpiredBlock() {
-        return lastExpiredBlock;
+    /** Hellos made so far: the client's ticks. */
+    public synchronized long made() {
+        return made;
     }
 
-    void lastExpiredBlock(long block) {
-        lastExpiredBlock = block;
+    /** The last sequence number no longer held (sent, or dropped). */
+    public synchronized long settled() {
+        return firstHeld - 1;
     }
 }

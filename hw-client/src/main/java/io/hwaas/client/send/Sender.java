@@ -1,68 +1,98 @@
 package io.hwaas.client.send;
 
 import io.hwaas.client.metrics.ClientMetrics;
-import io.hwaas.common.hello.AuditBits;
-import io.hwaas.common.hello.Hello;
+import io.hwaas.common.hello.ClientRecord;
+import io.hwaas.common.hello.HelloWriter;
 import io.hwaas.common.hello.Keys;
-import io.hwaas.common.ops.Liveness;
-import io.hwaas.common.redis.Backoff;
-import io.hwaas.common.redis.Pipelines;
-import io.hwaas.common.redis.RepeatFilter;
 import io.hwaas.common.redis.RedisConnector;
+import io.hwaas.common.redis.RedisSession;
+import io.hwaas.common.redis.Replication;
+import io.hwaas.runtime.Liveness;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The one thread of a client process that talks to Redis. It sends what the outboxes hold, in
- * order, one pipeline per round: for each hello its audit bit, the bitmap's TTL when the block is
- * new, and the Jesque enqueue itself. Hellos leave their outbox only after Redis has answered;
- * on any failure they stay, the sender backs off and retries, and the schedule keeps ticking
- * into the outboxes meanwhile. A send whose reply was lost is sent again; the worker's
- * deduplication makes that harmless.
+ * order, one pipelined round trip per round (each hello's writes through its
+ * {@link HelloWriter}, then {@code WAIT} when replicas must confirm), starting each round at the
+ * next client so that none is always last. Hellos leave their outbox only after Redis has
+ * confirmed them; on any failure they stay, the session backs off and reconnects, and the
+ * schedule keeps ticking into the outboxes meanwhile. A send whose reply was lost is sent again;
+ * the workers' deduplication makes that harmless.
+ *
+ * <p>Once a second it reports to the audit ({@link Reports}), forces the ledger to disk, and
+ * looks for ledgers of dead containers to adopt ({@link Adoption}).
  */
 public final class Sender implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
     private static final int MAX_PER_CLIENT = 100;
     private static final int MAX_PER_ROUND = 2000;
+    private static final long REPORT_EVERY_NANOS = 1_000_000_000L;
+    private static final long ADOPT_EVERY_NANOS = 10_000_000_000L;
 
+    /** Who this sender sends for. */
+    public record Identity(String container, String member, long intervalMillis) {
+    }
+
+    private final List<Outbox> own;
     private final List<Outbox> outboxes;
     private final Keys keys;
-    private final RedisConnector connector;
     private final ClientMetrics metrics;
-    private final Duration auditTtl;
-    private final String member;
+    private final Identity identity;
+    private final Ledger ledger;
+    private final Adoption adoption;
+    private final Reports reports;
+    private final Replication replication;
+    private final RedisSession session;
     private final Liveness liveness;
     private final Object signal = new Object();
-    private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
-    private final RepeatFilter problems = new RepeatFilter(Duration.ofMinutes(5));
+    private final CountDownLatch firstSend = new CountDownLatch(1);
 
     private volatile boolean stopping;
     private volatile long flushDeadlineNanos;
     private boolean dirty;
-    private Jedis jedis;
-    private long lastHeartbeatNanos;
-    private boolean firstSent;
-    private final java.util.concurrent.CountDownLatch firstSend = new java.util.concurrent.CountDownLatch(1);
+    private int start;
+    private long lastReportNanos;
+    private long lastAdoptNanos = System.nanoTime() - ADOPT_EVERY_NANOS;
 
     /**
-     * @param member this process's entry in the clients' sorted set, {@code name:logicalClients}
+     * @param ledger this container's ledger, or {@code null} when there is none
+     * @param ledgerDir where other containers' ledgers are, or {@code null}
      */
     public Sender(List<Outbox> outboxes, Keys keys, RedisConnector connector, ClientMetrics metrics, Duration auditTtl,
-            String member, Liveness liveness) {
-        this.outboxes = List.copyOf(outboxes);
+            Clock clock, Identity identity, Liveness liveness, Ledger ledger, Path ledgerDir) {
+        this.own = List.copyOf(outboxes);
+        this.outboxes = new CopyOnWriteArrayList<>(outboxes);
         this.keys = keys;
-        this.connector = connector;
         this.metrics = metrics;
-        this.auditTtl = auditTtl;
-        this.member = member;
+        this.identity = identity;
+        this.ledger = ledger;
+        this.adoption = ledgerDir == null ? null : new Adoption(ledgerDir, identity.container(), keys, auditTtl, clock);
+        this.reports = new Reports(keys, auditTtl);
+        this.replication = Replication.of(connector.config());
         this.liveness = liveness;
+        this.session = RedisSession.to(connector, "client " + identity.container()).role("sender")
+                .whileWaiting(liveness::beat)
+                .onConnect(jedis -> {
+                    jedis.sadd(keys.queues(), keys.queueName());
+                    // Redis may have restarted without our bitmaps' TTLs: set them again on the next send.
+                    outboxes.forEach(outbox -> outbox.writer().forgetExpiry());
+                    return null;
+                })
+                .onFailure(kind -> metrics.retry())
+                .build();
     }
 
     /** Tells the sender there is something to send. Called by the schedule. */
@@ -77,18 +107,19 @@ public final class Sender implements Runnable {
     public void stop(Duration flushTimeout) {
         flushDeadlineNanos = System.nanoTime() + flushTimeout.toNanos();
         stopping = true;
+        session.wake();
         wake();
     }
 
     /** Waits until the first hello is in Redis, or {@code timeout} passes. */
     public boolean awaitFirstSend(Duration timeout) throws InterruptedException {
-        return firstSend.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return firstSend.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Hellos held in all outboxes. */
+    /** Hellos held by this container's own logical clients. */
     public long held() {
         long n = 0;
-        for (Outbox outbox : outboxes) {
+        for (Outbox outbox : own) {
             n += outbox.size();
         }
         return n;
@@ -98,121 +129,149 @@ public final class Sender implements Runnable {
     public void run() {
         try {
             while (!stopping || (held() > 0 && System.nanoTime() < flushDeadlineNanos)) {
-                liveness.beat();
                 awaitWork();
+                if (session.connected(this::keepTrying) == null) {
+                    continue;
+                }
                 try {
-                    if (jedis == null && !connect()) {
-                        continue;
-                    }
-                    heartbeat(false);
-                    sendHeld();
-                    backoff.reset();
+                    session.once("sending hellos", jedis -> {
+                        sendHeld(jedis);
+                        reportIfDue(jedis);
+                        return null;
+                    });
+                    liveness.beat();
                 } catch (JedisException e) {
-                    metrics.retry();
-                    String problem = RedisConnector.describe(e);
-                    if (e instanceof JedisDataException && problems.fresh(problem)) {
-                        LOG.warn("Redis refused hellos ({}); holding {} and retrying with backoff", problem, held());
-                    } else {
-                        LOG.debug("Sending failed, {} hello(s) held: {}", held(), problem);
-                    }
-                    disconnect();
-                    pause(backoff.nextDelayMillis());
+                    session.pause(this::keepTrying);
                 } catch (RuntimeException e) {
                     // A bug must not silently end the only thread that sends: the held hellos depend on it.
-                    metrics.retry();
-                    if (problems.fresh(String.valueOf(e))) {
-                        LOG.error("Unexpected failure while sending; holding {} hello(s) and retrying", held(), e);
-                    }
-                    disconnect();
-                    pause(backoff.nextDelayMillis());
+                    LOG.error("Unexpected failure while sending; holding {} hello(s) and retrying", held(), e);
+                    session.close();
+                    session.pause(this::keepTrying);
                 }
-            }
-            if (jedis != null) {
-                heartbeat(true);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (JedisException e) {
-            LOG.debug("Could not deregister: {}", RedisConnector.describe(e));
         } finally {
-            disconnect();
+            finish();
         }
     }
 
-    private void sendHeld() {
+    private boolean keepTrying() {
+        return !stopping || System.nanoTime() < flushDeadlineNanos;
+    }
+
+    private void sendHeld(Jedis jedis) {
         while (true) {
             List<Outbox> sources = new ArrayList<>();
-            List<List<Outbox.Pending>> batches = new ArrayList<>();
-            int total = 0;
-            for (Outbox outbox : outboxes) {
-                if (total >= MAX_PER_ROUND) {
-                    break;
-                }
-                List<Outbox.Pending> batch = outbox.peek(MAX_PER_CLIENT);
-                if (!batch.isEmpty()) {
-                    sources.add(outbox);
-                    batches.add(batch);
-                    total += batch.size();
-                }
-            }
+            List<long[]> batches = new ArrayList<>();
+            start = pick(outboxes, start, MAX_PER_CLIENT, MAX_PER_ROUND, sources, batches);
+            long total = batches.stream().mapToLong(b -> b[1]).sum();
             if (total == 0) {
                 return;
             }
             Pipeline pipeline = jedis.pipelined();
-            long[] expired = new long[sources.size()];
             for (int i = 0; i < sources.size(); i++) {
-                Outbox outbox = sources.get(i);
-                expired[i] = outbox.lastExpiredBlock();
-                for (Outbox.Pending hello : batches.get(i)) {
-                    long block = AuditBits.block(hello.seq());
-                    String auditKey = keys.audit(outbox.client(), block);
-                    pipeline.setbit(auditKey, AuditBits.offset(hello.seq(), AuditBits.SUBMITTED), true);
-                    if (block != expired[i]) {
-                        pipeline.expire(auditKey, auditTtl.toSeconds());
-                        expired[i] = block;
-                    }
-                    pipeline.rpush(keys.queue(), Hello.encode(Hello.MESSAGE,
-                            new Hello.Meta(outbox.client(), hello.seq(), Hello.nowMicros())));
+                long first = batches.get(i)[0];
+                for (long seq = first; seq < first + batches.get(i)[1]; seq++) {
+                    sources.get(i).writer().write(pipeline, seq);
                 }
             }
-            Pipelines.sync(pipeline);
+            replication.sync(pipeline);
             for (int i = 0; i < sources.size(); i++) {
-                sources.get(i).remove(batches.get(i).size());
-                sources.get(i).lastExpiredBlock(expired[i]);
+                sources.get(i).remove(batches.get(i)[1]);
             }
-            metrics.submitted(total);
-            if (!firstSent) {
-                firstSent = true;
-                logFirstHello();
+            metrics.submitted((int) total);
+            if (firstSend.getCount() > 0) {
                 firstSend.countDown();
+                logFirstHello();
+            }
+            if (adoption != null) {
+                adoption.settle(jedis, reports, outboxes);
             }
         }
     }
 
-    private void heartbeat(boolean leaving) {
+    /**
+     * Picks one round's batches, going round the clients from {@code cursor}: each gives up to
+     * {@code perClient} of its oldest hellos until the round holds {@code perRound}. The next round
+     * starts after the last client served, so after an outage every client is caught up in turn
+     * and none is always last (and first to overflow).
+     *
+     * @return where the next round starts
+     */
+    static int pick(List<Outbox> outboxes, int cursor, int perClient, int perRound, List<Outbox> sources,
+            List<long[]> batches) {
+        int n = outboxes.size();
+        int total = 0;
+        int next = cursor;
+        for (int k = 0; k < n && total < perRound; k++) {
+            int index = Math.floorMod(cursor + k, n);
+            Outbox outbox = outboxes.get(index);
+            long[] held = outbox.peek(Math.min(perClient, perRound - total));
+            if (held[1] > 0) {
+                sources.add(outbox);
+                batches.add(held);
+                total += (int) held[1];
+            }
+            next = index + 1;
+        }
+        return n == 0 ? 0 : Math.floorMod(next, n);
+    }
+
+    private void reportIfDue(Jedis jedis) {
         long now = System.nanoTime();
-        if (leaving) {
-            jedis.zrem(keys.clients(), member);
-        } else if (now - lastHeartbeatNanos >= 1_000_000_000L) {
-            jedis.zadd(keys.clients(), System.currentTimeMillis(), member);
-            lastHeartbeatNanos = now;
+        if (now - lastReportNanos < REPORT_EVERY_NANOS) {
+            return;
+        }
+        lastReportNanos = now;
+        reports.report(jedis, identity.container(), identity.member(), identity.intervalMillis(), ClientRecord.RUNNING, own,
+                ledger != null);
+        if (ledger != null) {
+            ledger.force();
+        }
+        if (adoption != null && now - lastAdoptNanos >= ADOPT_EVERY_NANOS) {
+            lastAdoptNanos = now;
+            outboxes.addAll(adoption.adopt());
+            adoption.settle(jedis, reports, outboxes);
         }
     }
 
-    private boolean connect() throws InterruptedException {
-        jedis = connector.connect("client " + member, () -> {
-            liveness.beat();
-            return !stopping || System.nanoTime() < flushDeadlineNanos;
-        });
-        if (jedis == null) {
-            return false;
+    /** The last report: stopped, and what was left unsent; the ledger goes once it holds nothing. */
+    private void finish() {
+        boolean reported = false;
+        try {
+            Jedis jedis = session.connected(() -> System.nanoTime() < flushDeadlineNanos + 1_000_000_000L);
+            if (jedis != null) {
+                session.once("reporting the stop", j -> {
+                    reports.report(j, identity.container(), identity.member(), identity.intervalMillis(),
+                            ClientRecord.STOPPED, own, ledger != null);
+                    return null;
+                });
+                reported = true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (JedisException e) {
+            LOG.debug("Could not report the stop");
+        } finally {
+            session.close();
         }
-        jedis.sadd(keys.queues(), keys.queueName());
-        for (Outbox outbox : outboxes) {
-            // Redis may have restarted without our bitmaps' TTLs: set them again on the next send.
-            outbox.lastExpiredBlock(-1);
+        if (ledger != null) {
+            try {
+                if (held() == 0 && reported) {
+                    ledger.delete();
+                } else {
+                    ledger.close();
+                    LOG.warn("Kept {} unsent hello(s) in the ledger {}; the next client container started on this host"
+                            + " re-sends them", held(), identity.container());
+                }
+            } catch (IOException e) {
+                LOG.warn("Could not close the ledger: {}", e.getMessage());
+            }
         }
-        return true;
+        if (adoption != null) {
+            adoption.release();
+        }
     }
 
     private void awaitWork() throws InterruptedException {
@@ -221,27 +280,6 @@ public final class Sender implements Runnable {
                 signal.wait(1000);
             }
             dirty = false;
-        }
-    }
-
-    private void pause(long millis) throws InterruptedException {
-        synchronized (signal) {
-            long until = System.nanoTime() + millis * 1_000_000;
-            long left;
-            while ((left = until - System.nanoTime()) > 0 && !(stopping && System.nanoTime() >= flushDeadlineNanos)) {
-                signal.wait(Math.max(1, left / 1_000_000));
-            }
-        }
-    }
-
-    private void disconnect() {
-        if (jedis != null) {
-            try {
-                jedis.close();
-            } catch (RuntimeException ignored) {
-                // already broken
-            }
-            jedis = null;
         }
     }
 

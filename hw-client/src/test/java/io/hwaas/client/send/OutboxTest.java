@@ -2,88 +2,120 @@ package io.hwaas.client.send;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
+import io.hwaas.common.hello.HelloWriter;
+import io.hwaas.common.hello.Keys;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OutboxTest {
 
-    private static List<Long> seqs(List<Outbox.Pending> pending) {
-        return pending.stream().map(Outbox.Pending::seq).toList();
+    private static Outbox outbox(int capacity) {
+        return new Outbox("c-1", capacity, new HelloWriter(new Keys("resque", "hello"), "c-1", Duration.ofHours(24),
+                Clock.systemUTC()), null);
     }
 
     @Test
     void sequenceNumbersStartAtOneWithoutGaps() {
-        Outbox outbox = new Outbox("c-1", 100);
+        Outbox outbox = outbox(100);
         for (int i = 0; i < 10; i++) {
-            assertThat(outbox.add(1_000L + i)).as("nothing dropped below capacity").isNull();
+            assertThat(outbox.add()).as("nothing dropped below capacity").isZero();
         }
-        assertThat(seqs(outbox.peek(100))).as("1..10").containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
-        assertThat(outbox.peek(1).get(0).madeAtMicros()).as("time kept").isEqualTo(1_000L);
+        assertThat(outbox.peek(100)).as("1..10: first 1, ten of them").containsExactly(1, 10);
+        assertThat(outbox.made()).as("made").isEqualTo(10);
         assertThat(outbox.client()).as("client").isEqualTo("c-1");
     }
 
     @Test
     void sequenceNumbersContinueAfterRemoval() {
-        Outbox outbox = new Outbox("c-1", 100);
-        outbox.add(0);
-        outbox.add(0);
+        Outbox outbox = outbox(100);
+        outbox.add();
+        outbox.add();
         outbox.remove(2);
-        outbox.add(0);
-        assertThat(seqs(outbox.peek(10))).as("numbering is not reset when emptied").containsExactly(3L);
+        outbox.add();
+        assertThat(outbox.peek(10)).as("numbering is not reset when emptied").containsExactly(3, 1);
+        assertThat(outbox.settled()).as("settled").isEqualTo(2);
     }
 
     @Test
     void peekDoesNotRemove() {
-        Outbox outbox = new Outbox("c-1", 100);
-        outbox.add(0);
-        outbox.add(0);
-        outbox.add(0);
-        assertThat(seqs(outbox.peek(2))).as("oldest two").containsExactly(1L, 2L);
-        assertThat(seqs(outbox.peek(2))).as("again the same").containsExactly(1L, 2L);
+        Outbox outbox = outbox(100);
+        outbox.add();
+        outbox.add();
+        outbox.add();
+        assertThat(outbox.peek(2)).as("oldest two").containsExactly(1, 2);
+        assertThat(outbox.peek(2)).as("again the same").containsExactly(1, 2);
         assertThat(outbox.size()).as("size").isEqualTo(3);
-        assertThat(outbox.peek(0)).as("peek 0").isEmpty();
-        assertThat(seqs(outbox.peek(50))).as("more than held").containsExactly(1L, 2L, 3L);
+        assertThat(outbox.peek(0)).as("peek 0").containsExactly(1, 0);
+        assertThat(outbox.peek(50)).as("more than held").containsExactly(1, 3);
     }
 
     @Test
     void peekOfAnEmptyOutbox() {
-        assertThat(new Outbox("c-1", 10).peek(5)).as("empty").isEmpty();
+        assertThat(outbox(10).peek(5)).as("empty").containsExactly(1, 0);
     }
 
     @Test
     void removeForgetsTheOldest() {
-        Outbox outbox = new Outbox("c-1", 100);
+        Outbox outbox = outbox(100);
         for (int i = 0; i < 5; i++) {
-            outbox.add(0);
+            outbox.add();
         }
         outbox.remove(2);
-        assertThat(seqs(outbox.peek(10))).as("3..5 left").containsExactly(3L, 4L, 5L);
-        assertThat(outbox.size()).as("size").isEqualTo(3);
+        assertThat(outbox.peek(10)).as("3..5 left").containsExactly(3, 3);
         outbox.remove(10);
         assertThat(outbox.size()).as("removing more than held empties it").isZero();
         outbox.remove(1);
         assertThat(outbox.size()).as("removing from empty is harmless").isZero();
+        assertThat(outbox.settled()).as("settled = made").isEqualTo(5);
     }
 
     @Test
     void overflowDropsTheOldestAndKeepsCapacity() {
-        Outbox outbox = new Outbox("c-1", 3);
-        outbox.add(10);
-        outbox.add(20);
-        outbox.add(30);
-        Outbox.Pending dropped = outbox.add(40);
-        assertThat(dropped).as("the oldest is returned").isEqualTo(new Outbox.Pending(1, 10));
+        Outbox outbox = outbox(3);
+        outbox.add();
+        outbox.add();
+        outbox.add();
+        assertThat(outbox.add()).as("the oldest is dropped").isEqualTo(1);
         assertThat(outbox.size()).as("still at capacity").isEqualTo(3);
-        assertThat(seqs(outbox.peek(10))).as("newest three kept").containsExactly(2L, 3L, 4L);
-        assertThat(outbox.add(50).seq()).as("next drop").isEqualTo(2);
-        assertThat(seqs(outbox.peek(10))).as("no gap among the kept").containsExactly(3L, 4L, 5L);
+        assertThat(outbox.peek(10)).as("newest three kept").containsExactly(2, 3);
+        assertThat(outbox.add()).as("next drop").isEqualTo(2);
+        assertThat(outbox.peek(10)).as("no gap among the kept").containsExactly(3, 3);
+        assertThat(outbox.settled()).as("dropped hellos are settled, not held").isEqualTo(2);
     }
 
     @Test
     void capacityOfOne() {
-        Outbox outbox = new Outbox("c-1", 1);
-        assertThat(outbox.add(0)).as("first fits").isNull();
-        assertThat(outbox.add(0).seq()).as("second drops the first").isEqualTo(1);
-        assertThat(seqs(outbox.peek(10))).as("only the newest").containsExactly(2L);
+        Outbox outbox = outbox(1);
+        assertThat(outbox.add()).as("first fits").isZero();
+        assertThat(outbox.add()).as("second drops the first").isEqualTo(1);
+        assertThat(outbox.peek(10)).as("only the newest").containsExactly(2, 1);
+    }
+
+    @Test
+    void anHourOfAThousandClientsTakesNoMemoryToHold() {
+        // Held hellos are a range: a full hour's buffer is two numbers, however large.
+        Outbox outbox = outbox(10_000_000);
+        for (int i = 0; i < 3_600_000; i++) {
+            outbox.add();
+        }
+        assertThat(outbox.size()).as("held").isEqualTo(3_600_000);
+        assertThat(outbox.peek(100)).as("the oldest hundred").containsExactly(1, 100);
+    }
+
+    @Test
+    void theLedgerMirrorsWhatIsHeld(@TempDir Path dir) throws Exception {
+        try (Ledger ledger = Ledger.create(dir, "box-1", 1, 1000)) {
+            Outbox outbox = new Outbox("box-1-0", 10, new HelloWriter(new Keys("resque", "hello"), "box-1-0",
+                    Duration.ofHours(24), Clock.systemUTC()), ledger.slot(0));
+            for (int i = 0; i < 4; i++) {
+                outbox.add();
+            }
+            outbox.remove(1);
+            assertThat(ledger.slot(0).made()).as("made, on disk").isEqualTo(4);
+            assertThat(ledger.slot(0).firstHeld()).as("first held, on disk").isEqualTo(2);
+        }
     }
 }

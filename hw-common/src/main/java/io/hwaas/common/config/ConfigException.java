@@ -8,6 +8,7 @@ public final class ConfigException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final String variable;
+    private final String problem;
 
     /**
      * @param variable the environment variable that holds the bad value
@@ -17,6 +18,12 @@ public final class ConfigException extends RuntimeException {
     public ConfigException(String variable, String value, String problem) {
         super(variable + "=" + quote(value) + ": " + problem);
         this.variable = variable;
+        this.problem = problem;
+    }
+
+    /** What is wrong, without the variable and value. */
+    public String problem() {
+        return problem;
     }
 
     /** The environment variable at fault. */

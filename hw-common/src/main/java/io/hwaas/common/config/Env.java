@@ -1,5 +1,9 @@
 package io.hwaas.common.config;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -26,6 +30,34 @@ public final class Env {
     public String raw(String name) {
         String value = vars.get(name);
         return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    /**
+     * A secret given either directly in {@code name} or as a file named by {@code name_FILE}
+     * (a Docker or Kubernetes secret mounted as a file; one trailing line break is ignored).
+     *
+     * @return the secret, or {@code null} when neither is set
+     */
+    public String secret(String name) {
+        String direct = raw(name);
+        String file = raw(name + "_FILE");
+        if (direct != null && file != null) {
+            throw new ConfigException(name + "_FILE", file, "set either " + name + " or " + name + "_FILE, not both");
+        }
+        if (file == null) {
+            return direct;
+        }
+        try {
+            String value = Files.readString(Path.of(file), StandardCharsets.UTF_8);
+            value = value.endsWith("\r\n") ? value.substring(0, value.length() - 2)
+                    : value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
+            if (value.isEmpty()) {
+                throw new ConfigException(name + "_FILE", file, "the file is empty");
+            }
+            return value;
+        } catch (IOException e) {
+            throw new ConfigException(name + "_FILE", file, "cannot read the file: " + e.getMessage());
+        }
     }
 
     /** A string value, or the default when unset. */
@@ -88,6 +120,22 @@ public final class Env {
             throw new ConfigException(name, value, "must be between " + format(min) + " and " + format(max));
         }
         return parsed;
+    }
+
+    /** A duration that may be negative ({@code -10s}), at most {@code limit} either way. */
+    public Duration signedDuration(String name, Duration defaultValue, Duration limit) {
+        String value = raw(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        boolean negative = value.startsWith("-");
+        try {
+            Duration magnitude = new Env(Map.of(name, negative ? value.substring(1) : value))
+                    .duration(name, defaultValue, Duration.ZERO, limit);
+            return negative ? magnitude.negated() : magnitude;
+        } catch (ConfigException e) {
+            throw new ConfigException(name, value, e.problem() + " (a leading '-' makes it negative)");
+        }
     }
 
     /** One of the given lower-case choices. */

@@ -34,6 +34,11 @@ public final class AuditBits {
         return (seq % BLOCK) * 4 + flag;
     }
 
+    /** Whether {@code flag} is set in flags read by {@link #flags}. */
+    public static boolean has(int flags, int flag) {
+        return (flags & 1 << flag) != 0;
+    }
+
     /**
      * The flags of one hello from a bitmap read with {@code GET}: bit {@code flag} of the result
      * is set when that flag is. Redis numbers bits from the most significant bit of each byte.

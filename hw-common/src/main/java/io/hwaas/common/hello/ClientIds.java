@@ -17,11 +17,26 @@ public final class ClientIds {
      * @param index the logical client's index within its container, from 0
      */
     public static String of(String prefix, long startMillis, int index) {
-        String safe = prefix.replaceAll("[^A-Za-z0-9.-]", "-");
-        if (safe.length() > 40) {
-            safe = safe.substring(0, 40);
+        return Names.startedName(Names.keySafe(prefix, 40), startMillis) + "-" + index;
+    }
+
+    /** The container an id made by {@link #of} belongs to ({@code prefix-startTime}), or {@code null}. */
+    public static String container(String id) {
+        int dash = id.lastIndexOf('-');
+        return dash > 0 && index(id) >= 0 ? id.substring(0, dash) : null;
+    }
+
+    /** The logical client's index within its container, or -1 when the id has none. */
+    public static int index(String id) {
+        int dash = id.lastIndexOf('-');
+        if (dash < 0 || dash == id.length() - 1) {
+            return -1;
         }
-        return safe + "-" + Long.toString(startMillis, 36) + "-" + index;
+        try {
+            return Integer.parseInt(id.substring(dash + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Whether {@code id} is usable inside Redis keys and in {@code client:seq} ids. */

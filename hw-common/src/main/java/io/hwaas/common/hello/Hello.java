@@ -119,7 +119,11 @@ public final class Hello {
 
     /** Now, in microseconds since the epoch, as carried in {@link Meta#enqueuedAtMicros()}. */
     public static long nowMicros() {
-        java.time.Instant now = java.time.Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+        return micros(java.time.Instant.now());
+    }
+
+    /** An instant in microseconds since the epoch. */
+    public static long micros(java.time.Instant instant) {
+        return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
     }
 }

@@ -17,12 +17,15 @@ public final class Pipelines {
     /**
      * Sends the pipeline and waits for every reply.
      *
+     * @return the replies, in order
      * @throws JedisDataException the first error reply, including one inside a MULTI/EXEC
      */
-    public static void sync(Pipeline pipeline) {
-        for (Object reply : pipeline.syncAndReturnAll()) {
+    public static List<Object> sync(Pipeline pipeline) {
+        List<Object> replies = pipeline.syncAndReturnAll();
+        for (Object reply : replies) {
             check(reply);
         }
+        return replies;
     }
 
     private static void check(Object reply) {

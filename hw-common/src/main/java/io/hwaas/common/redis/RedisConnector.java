@@ -1,8 +1,10 @@
 package io.hwaas.common.redis;
 
 import io.hwaas.common.config.ConfigException;
+import io.hwaas.common.hello.Names;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -10,61 +12,87 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Opens Redis connections the way both services need them: TLS when the URL says
+ * Opens connections to the Redis primary the way both services need them: TLS when the URL says
  * {@code rediss://}, ACL user and password, database, socket timeouts and a client name that
- * shows up in {@code CLIENT LIST}. {@link #connect(String, BooleanSupplier)} keeps trying with
- * backoff and logs each distinct problem once, so an outage or a wrong password never turns
- * into a crash loop or a flood of log lines.
+ * shows up in {@code CLIENT LIST}.
+ *
+ * <p>Every connection is checked to be the primary ({@code ROLE}), whether its address is fixed,
+ * a DNS name that a managed Redis re-points at failover, or discovered from Sentinels. A replica
+ * refuses writes, so being connected to one is treated as Redis being unavailable: the caller
+ * backs off and connects again, by which time the name or the Sentinels point at the new primary.
+ * Retrying and logging belong to {@link RedisSession}.
  */
 public final class RedisConnector {
-    private static final Logger LOG = LoggerFactory.getLogger(RedisConnector.class);
-
-    private final RedisUrl url;
-    private final Duration timeout;
+    private final RedisConfig config;
     private final SSLSocketFactory sslSocketFactory;
     private final String clientName;
+    /** Which Sentinel to ask first: the one that answered last time. */
+    private final AtomicInteger sentinel = new AtomicInteger();
 
-    /**
-     * @param url where Redis is
-     * @param timeout connect and read timeout of ordinary commands
-     * @param caFile PEM file of the CA that signed Redis' TLS certificate, or {@code null} for
-     *     the JVM's trust store
-     * @param clientName name reported to {@code CLIENT SETNAME}
-     * @throws ConfigException when the CA file cannot be read ({@code HWAAS_REDIS_CA_FILE})
-     */
-    public RedisConnector(RedisUrl url, Duration timeout, Path caFile, String clientName) {
-        this.url = url;
-        this.timeout = timeout;
-        this.clientName = clientName.replaceAll("[^A-Za-z0-9._:-]", "_");
-        this.sslSocketFactory = url.tls() && caFile != null ? trusting(caFile) : null;
+    private RedisConnector(RedisConfig config, String clientName) {
+        this.config = config;
+        this.clientName = Names.keySafe(clientName, 60);
+        this.sslSocketFactory = config.url().tls() && config.caFile() != null ? trusting(config.caFile()) : null;
     }
 
     /**
-     * Opens one connection and checks it with {@code PING}.
+     * @param clientName reported to {@code CLIENT SETNAME}, made safe for it
+     * @throws ConfigException when the CA file cannot be used ({@code HWAAS_REDIS_CA_FILE})
+     */
+    public static RedisConnector of(RedisConfig config, String clientName) {
+        return new RedisConnector(config, clientName);
+    }
+
+    /** The settings behind this connector. */
+    public RedisConfig config() {
+        return config;
+    }
+
+    /** Where this connects, password masked, for logs. */
+    public String describe() {
+        return config.describe();
+    }
+
+    /**
+     * Opens one connection to the primary and checks it.
      *
      * @param blockingTimeout extra read time allowed for blocking commands such as BLMOVE
-     * @throws JedisException when Redis cannot be reached or refuses the credentials
+     * @throws JedisException when no primary can be reached, or it refuses the credentials
      */
     public Jedis open(Duration blockingTimeout) {
-        Jedis jedis = new Jedis(new HostAndPort(url.host(), url.port()), clientConfig(blockingTimeout));
+        return open(blockingTimeout, null);
+    }
+
+    /**
+     * Like {@link #open(Duration)}, for one role of the process: its connection is named
+     * {@code clientName.role} in {@code CLIENT LIST}, so an operator can tell a worker's consumers
+     * from its heartbeat.
+     */
+    public Jedis open(Duration blockingTimeout, String role) {
+        HostAndPort primary = config.sentinels() == null
+                ? new HostAndPort(config.url().host(), config.url().port()) : askSentinels();
+        Jedis jedis = new Jedis(primary, dataConfig(blockingTimeout, role == null ? clientName
+                : clientName + "." + Names.keySafe(role, 30)));
         try {
-            jedis.ping();
+            if (!isPrimary(jedis)) {
+                throw new RedisUnavailable(primary + " is a replica, not the primary (a failover is under way, or"
+                        + " the name still points at the old primary)");
+            }
             return jedis;
         } catch (RuntimeException e) {
             jedis.close();
@@ -73,84 +101,82 @@ public final class RedisConnector {
     }
 
     /**
-     * Opens a connection, retrying with backoff while {@code keepTrying} holds. Each new kind of
-     * failure is logged once at WARN (ERROR for credentials); repeats are logged at most every
-     * few minutes.
+     * A connection to the first Sentinel that answers, for reading the topology.
      *
-     * @param purpose what the connection is for, for the log
-     * @return the connection, or {@code null} if {@code keepTrying} turned false first
+     * @throws RedisUnavailable when none answers, or there are no Sentinels
      */
-    public Jedis connect(String purpose, BooleanSupplier keepTrying) throws InterruptedException {
-        return connect(purpose, Duration.ofSeconds(10), keepTrying);
-    }
-
-    /** Like {@link #connect(String, BooleanSupplier)}, for blocking commands of up to {@code blockingTimeout}. */
-    public Jedis connect(String purpose, Duration blockingTimeout, BooleanSupplier keepTrying) throws InterruptedException {
-        Backoff network = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
-        Backoff credentials = new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(60));
-        RepeatFilter problems = new RepeatFilter(Duration.ofMinutes(5));
-        boolean failedBefore = false;
-        while (keepTrying.getAsBoolean()) {
+    public Jedis openSentinel() {
+        if (config.sentinels() == null) {
+            throw new RedisUnavailable("no Sentinels configured (HWAAS_REDIS_SENTINELS)");
+        }
+        StringBuilder problems = new StringBuilder();
+        for (RedisConfig.Address address : config.sentinels().addresses()) {
             try {
-                Jedis jedis = open(blockingTimeout);
-                if (failedBefore) {
-                    LOG.info("Connected to Redis at {} for {} after {} failed attempt(s)", url, purpose,
-                            network.attempts() + credentials.attempts());
-                }
-                return jedis;
+                return new Jedis(new HostAndPort(address.host(), address.port()), sentinelConfig());
             } catch (JedisException e) {
-                boolean auth = isAuthFailure(e);
-                String problem = describe(e);
-                failedBefore = true;
-                if (problems.fresh(problem)) {
-                    if (auth) {
-                        LOG.error("Redis at {} refused the credentials in {} for {}: {}. Check the user and"
-                                + " password (HWAAS_REDIS_PASSWORD in .env); retrying with backoff up to 60s.",
-                                url, RedisUrl.VARIABLE, purpose, problem);
-                    } else {
-                        LOG.warn("Cannot reach Redis at {} for {}: {}; retrying with backoff up to 5s.",
-                                url, purpose, problem);
-                    }
-                }
-                (auth ? credentials : network).sleep();
+                problems.append("; ").append(address).append(": ").append(RedisFailure.describe(e));
             }
         }
-        return null;
+        throw new RedisUnavailable("no Sentinel answered" + problems);
     }
 
-    /** Whether Redis refused the credentials or the ACL user lacks a permission. */
-    public static boolean isAuthFailure(Throwable e) {
-        if (!(e instanceof JedisDataException)) {
-            return false;
+    private static boolean isPrimary(Jedis jedis) {
+        Object role = jedis.sendCommand(Protocol.Command.ROLE);
+        return role instanceof List<?> fields && !fields.isEmpty() && fields.get(0) instanceof byte[] name
+                && "master".equals(new String(name, StandardCharsets.US_ASCII));
+    }
+
+    private HostAndPort askSentinels() {
+        RedisConfig.Sentinels sentinels = config.sentinels();
+        List<RedisConfig.Address> addresses = sentinels.addresses();
+        StringBuilder problems = new StringBuilder();
+        int first = Math.floorMod(sentinel.get(), addresses.size());
+        for (int i = 0; i < addresses.size(); i++) {
+            int index = (first + i) % addresses.size();
+            RedisConfig.Address address = addresses.get(index);
+            try (Jedis jedis = new Jedis(new HostAndPort(address.host(), address.port()), sentinelConfig())) {
+                List<String> master = jedis.sentinelGetMasterAddrByName(sentinels.master());
+                if (master == null || master.size() != 2) {
+                    problems.append("; ").append(address).append(" knows no master named '").append(sentinels.master())
+                            .append("' (the host of REDIS_URL names it)");
+                    continue;
+                }
+                sentinel.set(index);
+                return new HostAndPort(master.get(0), Integer.parseInt(master.get(1)));
+            } catch (JedisException e) {
+                if (RedisFailure.of(e) == RedisFailure.CREDENTIALS) {
+                    throw e;
+                }
+                problems.append("; ").append(address).append(": ").append(RedisFailure.describe(e));
+            }
         }
-        String m = String.valueOf(e.getMessage());
-        return m.startsWith("WRONGPASS") || m.startsWith("NOAUTH") || m.startsWith("NOPERM")
-                || m.contains("invalid password") || m.contains("invalid username-password");
+        throw new RedisUnavailable("no Sentinel named the primary" + problems);
     }
 
-    /** A one-line description of a Redis failure, with its cause when that adds something. */
-    public static String describe(Throwable e) {
-        String message = e.getMessage();
-        Throwable cause = e.getCause();
-        if (e instanceof JedisConnectionException && cause != null && cause.getMessage() != null
-                && (message == null || !message.contains(cause.getMessage()))) {
-            message = (message == null ? "" : message + ": ") + cause.getMessage();
-        }
-        return message == null ? e.getClass().getSimpleName() : message;
-    }
-
-    private JedisClientConfig clientConfig(Duration blockingTimeout) {
-        int millis = (int) timeout.toMillis();
-        DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
+    private JedisClientConfig dataConfig(Duration blockingTimeout, String name) {
+        int millis = (int) config.timeout().toMillis();
+        return tls(DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(millis)
                 .socketTimeoutMillis(millis)
                 .blockingSocketTimeoutMillis((int) (millis + blockingTimeout.toMillis()))
-                .user(url.user())
-                .password(url.password())
-                .database(url.database())
-                .clientName(clientName)
-                .ssl(url.tls());
-        if (url.tls()) {
+                .user(config.url().user())
+                .password(config.url().password())
+                .database(config.url().database())
+                .clientName(name)).build();
+    }
+
+    private JedisClientConfig sentinelConfig() {
+        int millis = (int) config.timeout().toMillis();
+        return tls(DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(millis)
+                .socketTimeoutMillis(millis)
+                .user(config.sentinels().user())
+                .password(config.sentinels().password())).build();
+    }
+
+    private DefaultJedisClientConfig.Builder tls(DefaultJedisClientConfig.Builder builder) {
+        builder.ssl(config.url().tls());
+        if (config.url().tls()) {
             SSLParameters parameters = new SSLParameters();
             // Verify that the certificate names the host we dialled, as HTTPS does.
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -159,7 +185,7 @@ public final class RedisConnector {
                 builder.sslSocketFactory(sslSocketFactory);
             }
         }
-        return builder.build();
+        return builder;
     }
 
     private static SSLSocketFactory trusting(Path caFile) {
@@ -180,6 +206,15 @@ public final class RedisConnector {
             return context.getSocketFactory();
         } catch (IOException | GeneralSecurityException e) {
             throw new ConfigException("HWAAS_REDIS_CA_FILE", caFile.toString(), "cannot be used as a CA file: " + e.getMessage());
+        }
+    }
+
+    /** Redis cannot take writes right now, though nothing is broken: wait and connect again. */
+    public static final class RedisUnavailable extends JedisConnectionException {
+        private static final long serialVersionUID = 1L;
+
+        public RedisUnavailable(String message) {
+            super(message);
         }
     }
 }

@@ -89,17 +89,34 @@ public record RedisUrl(boolean tls, String host, int port, String user, String p
         return new RedisUrl("rediss".equals(scheme), uri.getHost(), port, user, password, database);
     }
 
-    /** The URL with the password replaced by {@code ***}, fit for logs and error messages. */
+    /**
+     * The URL with anything that may be a password replaced by {@code ***}, fit for logs and
+     * error messages. It must hold for malformed values too, since those are the ones reported:
+     * a value without {@code @} whose "port" is not a number is a mistyped {@code user:password},
+     * so everything after its colon goes.
+     */
     public static String mask(String value) {
-        int start = value.indexOf("://");
+        int scheme = value.indexOf("://");
+        int from = scheme < 0 ? 0 : scheme + 3;
         int at = value.lastIndexOf('@');
-        if (start < 0 || at < start + 3) {
-            return value;
+        if (at >= from) {
+            String userInfo = value.substring(from, at);
+            int colon = userInfo.indexOf(':');
+            String user = colon < 0 || userInfo.substring(0, colon).contains("/") ? "" : userInfo.substring(0, colon + 1);
+            return value.substring(0, from) + user + "***" + value.substring(at);
         }
-        String userInfo = value.substring(start + 3, at);
-        int colon = userInfo.indexOf(':');
-        String user = colon < 0 || userInfo.substring(0, colon).contains("/") ? "" : userInfo.substring(0, colon + 1);
-        return value.substring(0, start + 3) + user + "***" + value.substring(at);
+        int end = value.indexOf('/', from);
+        String authority = value.substring(from, end < 0 ? value.length() : end);
+        int colon = authority.indexOf(':');
+        if (colon >= 0 && !authority.substring(colon + 1).matches("\\d*")) {
+            return value.substring(0, from + colon + 1) + "***";
+        }
+        return value;
+    }
+
+    /** The same URL with {@code password} (from {@code HWAAS_REDIS_PASSWORD} or its file). */
+    public RedisUrl withPassword(String password) {
+        return new RedisUrl(tls, host, port, user, password, database);
     }
 
     @Override

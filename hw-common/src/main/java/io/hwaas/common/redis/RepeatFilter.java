@@ -17,6 +17,11 @@ public final class RepeatFilter {
         this.quietNanos = quiet.toNanos();
     }
 
+    /** Forgets the last problem, after a recovery: the same problem again is news. */
+    public void forget() {
+        last = null;
+    }
+
     /** Whether {@code problem} should be logged now; records it if so. */
     public boolean fresh(String problem) {
         long now = System.nanoTime();

@@ -22,10 +22,14 @@ class CommonConfigTest {
     @Test
     void defaults() {
         CommonConfig config = CommonConfig.fromEnv(env());
-        assertThat(config.redis()).as("REDIS_URL").hasToString("redis://localhost:6379/1");
-        assertThat(config.redis().tls()).as("no TLS by default").isFalse();
-        assertThat(config.redisTimeout()).as("HWAAS_REDIS_TIMEOUT").isEqualTo(Duration.ofSeconds(2));
-        assertThat(config.redisCaFile()).as("HWAAS_REDIS_CA_FILE").isNull();
+        assertThat(config.redis().url()).as("REDIS_URL").hasToString("redis://localhost:6379/1");
+        assertThat(config.redis().url().tls()).as("no TLS by default").isFalse();
+        assertThat(config.redis().timeout()).as("HWAAS_REDIS_TIMEOUT").isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.redis().caFile()).as("HWAAS_REDIS_CA_FILE").isNull();
+        assertThat(config.redis().sentinels()).as("no Sentinels").isNull();
+        assertThat(config.redis().waitReplicas()).as("HWAAS_REDIS_WAIT_REPLICAS").isZero();
+        assertThat(config.redis().dnsTtl()).as("HWAAS_DNS_TTL").isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.clockOffset()).as("HWAAS_CLOCK_OFFSET").isZero();
         assertThat(config.keys()).as("namespace resque, queue hello").isEqualTo(new Keys("resque", "hello"));
         assertThat(config.metricsPort()).as("HWAAS_METRICS_PORT").isEqualTo(9400);
         assertThat(config.auditTtl()).as("HWAAS_AUDIT_TTL").isEqualTo(Duration.ofHours(24));
@@ -42,9 +46,9 @@ class CommonConfigTest {
                 "HWAAS_AUDIT_TTL", "2h",
                 "HWAAS_LOG_FORMAT", "JSON",
                 "HWAAS_LOG_LEVEL", "debug"));
-        assertThat(config.redis().port()).as("REDIS_URL port").isEqualTo(6380);
-        assertThat(config.redis().password()).as("REDIS_URL password").isEqualTo("pw");
-        assertThat(config.redisTimeout()).as("timeout").isEqualTo(Duration.ofMillis(500));
+        assertThat(config.redis().url().port()).as("REDIS_URL port").isEqualTo(6380);
+        assertThat(config.redis().url().password()).as("REDIS_URL password").isEqualTo("pw");
+        assertThat(config.redis().timeout()).as("timeout").isEqualTo(Duration.ofMillis(500));
         assertThat(config.keys().queue()).as("queue key").isEqualTo("ns:queue:greetings");
         assertThat(config.metricsPort()).as("0 turns metrics off").isZero();
         assertThat(config.auditTtl()).as("audit TTL").isEqualTo(Duration.ofHours(2));
@@ -110,7 +114,7 @@ class CommonConfigTest {
         Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
         CommonConfig config = CommonConfig.fromEnv(env("REDIS_URL", "rediss://redis:6380",
                 "HWAAS_REDIS_CA_FILE", ca.toString()));
-        assertThat(config.redisCaFile()).as("CA file").isEqualTo(ca);
-        assertThat(config.redis().tls()).as("tls").isTrue();
+        assertThat(config.redis().caFile()).as("CA file").isEqualTo(ca);
+        assertThat(config.redis().url().tls()).as("tls").isTrue();
     }
 }

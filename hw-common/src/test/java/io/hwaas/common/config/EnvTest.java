@@ -4,8 +4,11 @@ import static io.hwaas.common.testing.TestEnv.assertRejected;
 import static io.hwaas.common.testing.TestEnv.env;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EnvTest {
 
@@ -130,5 +133,32 @@ class EnvTest {
         ConfigException e = new ConfigException("X", null, "required");
         assertThat(e.getMessage()).as("unset value").isEqualTo("X=(unset): required");
         assertThat(e.variable()).as("variable").isEqualTo("X");
+    }
+
+    @Test
+    void aSecretComesFromItsVariableOrFromTheFileItsFileVariableNames(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("secret"), "from-file\n");
+        assertThat(env("S", "direct").secret("S")).as("direct").isEqualTo("direct");
+        assertThat(env("S_FILE", file.toString()).secret("S")).as("from a file, newline dropped").isEqualTo("from-file");
+        assertThat(env().secret("S")).as("neither").isNull();
+    }
+
+    @Test
+    void aSecretGivenTwiceOrFromAnUnreadableFileIsRefused(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("secret"), "x");
+        assertRejected("both", "S_FILE", file.toString(), () -> env("S", "a", "S_FILE", file.toString()).secret("S"));
+        String missing = dir.resolve("missing").toString();
+        assertRejected("missing file", "S_FILE", missing, () -> env("S_FILE", missing).secret("S"));
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        assertRejected("empty file", "S_FILE", empty.toString(), () -> env("S_FILE", empty.toString()).secret("S"));
+    }
+
+    @Test
+    void signedDurationsMayBeNegative() {
+        assertThat(env("D", "-10s").signedDuration("D", Duration.ZERO, Duration.ofDays(1))).as("negative")
+                .isEqualTo(Duration.ofSeconds(-10));
+        assertThat(env("D", "250ms").signedDuration("D", Duration.ZERO, Duration.ofDays(1))).as("positive")
+                .isEqualTo(Duration.ofMillis(250));
+        assertRejected("too far", "D", "-2d", () -> env("D", "-2d").signedDuration("D", Duration.ZERO, Duration.ofDays(1)));
     }
 }

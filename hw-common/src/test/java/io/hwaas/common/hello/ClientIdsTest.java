@@ -33,6 +33,15 @@ class ClientIdsTest {
     }
 
     @Test
+    void anIdNamesItsContainerAndIndex() {
+        String id = ClientIds.of("box", START, 7);
+        assertThat(ClientIds.container(id)).as("container").isEqualTo("box-" + Long.toString(START, 36));
+        assertThat(ClientIds.index(id)).as("index").isEqualTo(7);
+        assertThat(ClientIds.index("plain")).as("no index").isEqualTo(-1);
+        assertThat(ClientIds.container("plain")).as("no container").isNull();
+    }
+
+    @Test
     void ofTruncatesLongPrefixes() {
         String id = ClientIds.of("x".repeat(300), START, 9999);
         assertThat(id).as("prefix cut to 40").startsWith("x".repeat(40) + "-");

@@ -1,5 +1,6 @@
 package io.hwaas.common.redis;
 
+import static io.hwaas.common.testing.TestEnv.env;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -21,11 +21,15 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
-/** Logging in to real Redis servers: TLS with a CA of our own, ACL users, wrong passwords. */
+/** Logging in to real Redis servers: TLS with a CA of our own, ACL users, wrong passwords, replicas. */
 class RedisConnectorIT {
 
     @TempDir
     Path dir;
+
+    private static RedisConnector connector(String... env) {
+        return RedisConnector.of(RedisConfig.fromEnv(env(env)), "connector-it");
+    }
 
     @Test
     void connectsOverTlsTrustingTheGivenCaAndRefusesAnotherCa() throws Exception {
@@ -37,19 +41,18 @@ class RedisConnectorIT {
                 "--port", "0", "--tls-port", "6379", "--tls-cert-file", "/tls/server.crt",
                 "--tls-key-file", "/tls/server.key", "--tls-ca-cert-file", "/tls/ca.crt", "--tls-auth-clients", "no")) {
             Path ca = Files.writeString(dir.resolve("ca.pem"), certs.caPem);
-            RedisUrl url = RedisUrl.parse("REDIS_URL", "rediss://localhost:" + redis.port() + "/3");
-            try (Jedis jedis = new RedisConnector(url, Duration.ofSeconds(2), ca, "tls-it").open(Duration.ZERO)) {
+            String url = "rediss://localhost:" + redis.port() + "/3";
+            try (Jedis jedis = connector("REDIS_URL", url, "HWAAS_REDIS_CA_FILE", ca.toString()).open(Duration.ZERO)) {
                 jedis.set("over-tls", "yes");
                 assertThat(jedis.get("over-tls")).as("a round trip over TLS").isEqualTo("yes");
             }
 
             Path otherCa = Files.writeString(dir.resolve("other.pem"), TestCertificates.generate("Someone else").caPem);
-            RedisConnector untrusting = new RedisConnector(url, Duration.ofSeconds(2), otherCa, "tls-it");
+            RedisConnector untrusting = connector("REDIS_URL", url, "HWAAS_REDIS_CA_FILE", otherCa.toString());
             assertThatThrownBy(() -> untrusting.open(Duration.ZERO)).as("a server signed by a CA we do not trust")
                     .isInstanceOf(JedisConnectionException.class);
 
-            RedisUrl plain = RedisUrl.parse("REDIS_URL", "redis://localhost:" + redis.port() + "/3");
-            assertThatThrownBy(() -> new RedisConnector(plain, Duration.ofSeconds(2), null, "tls-it").open(Duration.ZERO))
+            assertThatThrownBy(() -> connector("REDIS_URL", "redis://localhost:" + redis.port() + "/3").open(Duration.ZERO))
                     .as("plain text to a TLS port").isInstanceOf(JedisConnectionException.class);
         }
     }
@@ -58,43 +61,76 @@ class RedisConnectorIT {
     void logsInAsAnAclUserAndTellsAWrongPasswordApart() {
         try (TestRedis redis = TestRedis.start()) {
             redis.exec("redis-cli", "ACL", "SETUSER", "hwaas", "on", ">s3cret", "~*", "&*", "+@all");
-            RedisUrl good = RedisUrl.parse("REDIS_URL", "redis://hwaas:s3cret@localhost:" + redis.port() + "/2");
-            try (Jedis jedis = new RedisConnector(good, Duration.ofSeconds(2), null, "acl-it").open(Duration.ZERO)) {
+            try (Jedis jedis = connector("REDIS_URL", "redis://hwaas:s3cret@localhost:" + redis.port() + "/2")
+                    .open(Duration.ZERO)) {
                 assertThat(jedis.aclWhoAmI()).as("logged-in user").isEqualTo("hwaas");
             }
-            RedisUrl bad = RedisUrl.parse("REDIS_URL", "redis://hwaas:wrong@localhost:" + redis.port() + "/2");
-            assertThatThrownBy(() -> new RedisConnector(bad, Duration.ofSeconds(2), null, "acl-it").open(Duration.ZERO))
+            assertThatThrownBy(() -> connector("REDIS_URL", "redis://hwaas:wrong@localhost:" + redis.port() + "/2")
+                    .open(Duration.ZERO))
                     .as("wrong password").isInstanceOf(JedisDataException.class)
-                    .satisfies(e -> assertThat(RedisConnector.isAuthFailure(e)).as("classified as credentials").isTrue());
+                    .satisfies(e -> assertThat(RedisFailure.of(e)).as("classified").isEqualTo(RedisFailure.CREDENTIALS));
+        }
+    }
+
+    @Test
+    void thePasswordCanComeFromItsOwnVariableOrAFileWithAnyCharacters() throws Exception {
+        // Characters that would break, or silently change, a password written inside a URL.
+        String password = "p@ss/w:rd#?%41+";
+        Path file = Files.writeString(dir.resolve("password"), password + "\n");
+        try (TestRedis redis = TestRedis.start("--requirepass", password)) {
+            String url = "redis://localhost:" + redis.port() + "/0";
+            try (Jedis jedis = connector("REDIS_URL", url, "HWAAS_REDIS_PASSWORD", password).open(Duration.ZERO)) {
+                assertThat(jedis.ping()).as("HWAAS_REDIS_PASSWORD").isEqualTo("PONG");
+            }
+            try (Jedis jedis = connector("REDIS_URL", url, "HWAAS_REDIS_PASSWORD_FILE", file.toString()).open(Duration.ZERO)) {
+                assertThat(jedis.ping()).as("HWAAS_REDIS_PASSWORD_FILE, trailing newline ignored").isEqualTo("PONG");
+            }
+        }
+    }
+
+    @Test
+    void aReplicaIsNotTakenForThePrimary() {
+        try (TestRedis primary = TestRedis.start(); TestRedis replica = TestRedis.start()) {
+            // The replica follows nothing reachable; what matters is its role.
+            replica.exec("redis-cli", "REPLICAOF", "127.0.0.1", "1");
+            assertThatThrownBy(() -> connector("REDIS_URL", "redis://localhost:" + replica.port() + "/0").open(Duration.ZERO))
+                    .as("connecting to a replica").isInstanceOf(RedisConnector.RedisUnavailable.class)
+                    .hasMessageContaining("replica");
+            try (Jedis jedis = connector("REDIS_URL", "redis://localhost:" + primary.port() + "/0").open(Duration.ZERO)) {
+                assertThat(jedis.ping()).as("the primary").isEqualTo("PONG");
+            }
         }
     }
 
     @Test
     void aWrongPasswordIsRetriedWithBackoffAndLoggedOnce() throws Exception {
         try (TestRedis redis = TestRedis.start("--requirepass", "right")) {
-            RedisUrl bad = RedisUrl.parse("REDIS_URL", "redis://:wrong@localhost:" + redis.port() + "/0");
-            Logger logger = (Logger) LoggerFactory.getLogger(RedisConnector.class);
+            Logger logger = (Logger) LoggerFactory.getLogger(RedisSession.class);
             ListAppender<ILoggingEvent> events = new ListAppender<>();
             events.start();
             logger.addAppender(events);
-            AtomicInteger attempts = new AtomicInteger();
             long deadline = System.nanoTime() + Duration.ofSeconds(12).toNanos();
+            RedisSession session = RedisSession.to(connector("REDIS_URL", "redis://:wrong@localhost:" + redis.port() + "/0"),
+                    "a test").build();
             try {
-                Jedis jedis = new RedisConnector(bad, Duration.ofSeconds(2), null, "auth-it")
-                        .connect("a test", () -> attempts.incrementAndGet() > 0 && System.nanoTime() < deadline);
+                Jedis jedis = session.connected(() -> System.nanoTime() < deadline);
                 assertThat(jedis).as("no connection with a wrong password").isNull();
             } finally {
                 logger.detachAppender(events);
+                session.close();
             }
-            // Backoff for credentials starts at 5s: three or four tries in 12s, not hundreds.
-            assertThat(attempts.get()).as("attempts in 12s").isBetween(2, 5);
-            assertThat(events.list).as("log lines for the same wrong password").hasSize(1);
-            assertThat(events.list.get(0).getLevel()).as("level").isEqualTo(Level.ERROR);
-            assertThat(events.list.get(0).getFormattedMessage()).as("message")
-                    .contains("refused the credentials", "REDIS_URL", "WRONGPASS").doesNotContain("wrong@");
+            // Backoff for credentials starts at 5 s: two or three tries in 12 s, not hundreds.
+            assertThat(events.list.stream().filter(e -> e.getLevel() == Level.DEBUG).count() + 1)
+                    .as("attempts in 12 s").isBetween(2L, 5L);
+            assertThat(events.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.INFO)).toList())
+                    .as("log lines for the same wrong password").hasSize(1)
+                    .allSatisfy(e -> {
+                        assertThat(e.getLevel()).as("level").isEqualTo(Level.ERROR);
+                        assertThat(e.getFormattedMessage()).as("message")
+                                .contains("refused the credentials", "REDIS_URL", "WRONGPASS").doesNotContain("wrong@");
+                    });
 
-            RedisUrl good = RedisUrl.parse("REDIS_URL", "redis://:right@localhost:" + redis.port() + "/0");
-            try (Jedis jedis = new RedisConnector(good, Duration.ofSeconds(2), null, "auth-it").open(Duration.ZERO)) {
+            try (Jedis jedis = connector("REDIS_URL", "redis://:right@localhost:" + redis.port() + "/0").open(Duration.ZERO)) {
                 assertThat(jedis.ping()).as("the right password").isEqualTo("PONG");
             }
         }

@@ -21,6 +21,21 @@ class RedisUrlMaskingTest {
     }
 
     @Test
+    void maskHidesAPasswordInAValueWithoutAnAt() {
+        assertThat(RedisUrl.mask("redis://:hunter2")).as(":password and no host").isEqualTo("redis://:***");
+        assertThat(RedisUrl.mask("redis://alice:hunter2")).as("user:password and no host").isEqualTo("redis://alice:***");
+        assertThat(RedisUrl.mask("redis://:hunter2/1")).as("with a database").doesNotContain("hunter2");
+        assertThat(RedisUrl.mask("hunter2@redis:6379")).as("no scheme").isEqualTo("***@redis:6379");
+    }
+
+    @Test
+    void maskKeepsWhatIsNoSecret() {
+        assertThat(RedisUrl.mask("redis://redis:6379/1")).as("host and port").isEqualTo("redis://redis:6379/1");
+        assertThat(RedisUrl.mask("redis://alice:pw@redis:6379/1")).as("user kept, password gone")
+                .isEqualTo("redis://alice:***@redis:6379/1");
+    }
+
+    @Test
     void parseErrorForAPasswordWithAnUnencodedSlashDoesNotLeakIt() {
         ConfigException e = catchThrowableOfType(ConfigException.class,
                 () -> RedisUrl.parse("REDIS_URL", "redis://:hunter/2@redis:6379/1"));

@@ -135,18 +135,33 @@ public final class TestRedis implements AutoCloseable, BeforeAllCallback, Before
     /** Restarts Redis; data survives through the append-only file. */
     public void restart() {
         container.getDockerClient().restartContainerCmd(container.getContainerId()).withTimeout(5).exec();
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            try (Jedis jedis = new Jedis(host(), port)) {
-                if ("PONG".equals(jedis.ping())) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // still starting
+        org.awaitility.Awaitility.await("Redis back after a restart").atMost(java.time.Duration.ofSeconds(30))
+                .pollInterval(java.time.Duration.ofMillis(100)).ignoreExceptions().until(() -> {
+                    try (Jedis jedis = new Jedis(host(), port)) {
+                        return "PONG".equals(jedis.ping());
+                    }
+                });
+    }
+
+    /** A numeric field of Redis' INFO, asked on {@code jedis} (a new connection would count in the stats). */
+    public static long info(Jedis jedis, String section, String field) {
+        for (String line : jedis.info(section).split("\r?\n")) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
             }
-            sleep(100);
         }
-        throw new IllegalStateException("Redis did not come back after a restart");
+        throw new AssertionError("no " + field + " in INFO " + section);
+    }
+
+    /** Jobs in every in-flight list of {@code keys}' queue, in database {@code db}. */
+    public long inflight(io.hwaas.common.hello.Keys keys, int db) {
+        try (Jedis jedis = jedis(db)) {
+            long total = 0;
+            for (String key : jedis.keys(keys.inflightPattern())) {
+                total += jedis.llen(key);
+            }
+            return total;
+        }
     }
 
     /** Runs a command inside the container, e.g. redis-cli. */
@@ -183,11 +198,4 @@ public final class TestRedis implements AutoCloseable, BeforeAllCallback, Before
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -2,8 +2,8 @@ package io.hwaas.worker.audit;
 
 import io.hwaas.common.config.CommonConfig;
 import io.hwaas.common.redis.RedisConnector;
+import io.hwaas.common.redis.RedisSession;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import redis.clients.jedis.Jedis;
 
 /** What the operator commands share: a connection that waits a little, then gives up clearly. */
@@ -11,16 +11,25 @@ final class Cli {
     private Cli() {
     }
 
-    /** Connects within {@code patience}, or returns null after printing why not. */
-    static Jedis connect(CommonConfig config, String purpose, Duration patience) throws InterruptedException {
-        RedisConnector connector = new RedisConnector(config.redis(), config.redisTimeout(), config.redisCaFile(),
-                "hwaas-" + purpose);
-        AtomicLong deadline = new AtomicLong(System.nanoTime() + patience.toNanos());
-        Jedis jedis = connector.connect(purpose, () -> System.nanoTime() < deadline.get());
+    /**
+     * A session connected within {@code patience}, or {@code null} after printing why not. Close
+     * it when done.
+     */
+    static RedisSession connect(CommonConfig config, String purpose, Duration patience) throws InterruptedException {
+        RedisSession session = RedisSession.to(RedisConnector.of(config.redis(), "hwaas-" + purpose), purpose).build();
+        long deadline = System.nanoTime() + patience.toNanos();
+        Jedis jedis = session.connected(() -> System.nanoTime() < deadline);
         if (jedis == null) {
-            System.err.println(purpose + ": cannot reach Redis at " + config.redis() + " within " + patience.toSeconds()
-                    + "s (see the log above)");
+            System.err.println(purpose + ": cannot reach Redis at " + config.redis().describe() + " within "
+                    + patience.toSeconds() + "s (see the log above)");
+            return null;
         }
-        return jedis;
+        return session;
+    }
+
+    /** Redis' own clock, in milliseconds: what heartbeats are scored by. */
+    static long redisMillis(Jedis jedis) {
+        java.util.List<String> time = jedis.time();
+        return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
     }
 }

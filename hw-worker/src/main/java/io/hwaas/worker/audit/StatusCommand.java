@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hwaas.common.config.Env;
 import io.hwaas.common.hello.Keys;
+import io.hwaas.common.redis.RedisConnector;
+import io.hwaas.common.redis.RedisFailure;
+import io.hwaas.common.redis.RedisSession;
+import io.hwaas.runtime.Service;
 import io.hwaas.worker.CommandLine;
 import io.hwaas.worker.WorkerConfig;
 import java.time.Duration;
@@ -17,6 +21,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.Tuple;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * {@code status [--json]}: one screen that answers "is it working?" from what workers and
@@ -39,23 +44,36 @@ public final class StatusCommand {
 
     public static int main(Env env, String[] args) throws Exception {
         WorkerConfig config = WorkerConfig.fromEnv(env, "status");
-        try (Jedis jedis = Cli.connect(config.common(), "status", Duration.ofSeconds(10))) {
-            if (jedis == null) {
-                return 3;
+        try (RedisSession session = Cli.connect(config.common(), "status", Duration.ofSeconds(10))) {
+            if (session == null) {
+                return Service.EXIT_UNAVAILABLE;
             }
-            Status s = read(jedis, config.common().keys(), config.deadAfter());
+            Status s;
+            try {
+                s = session.once("reading the status", jedis -> read(jedis, config.common().keys(), config.deadAfter()));
+            } catch (JedisException e) {
+                System.err.println("status: Redis failed (" + RedisFailure.describe(e) + "); try again");
+                return Service.EXIT_UNAVAILABLE;
+            }
             if (CommandLine.has(args, "--json")) {
                 System.out.println(JSON.writeValueAsString(s));
             } else {
-                print(config.common().keys(), s);
+                RedisConnector connector = RedisConnector.of(config.common().redis(), "hwaas-status");
+                List<String> topology;
+                try {
+                    topology = session.once("reading the topology", jedis -> Topology.describe(connector, jedis));
+                } catch (JedisException e) {
+                    topology = List.of("redis                " + RedisFailure.describe(e));
+                }
+                print(config.common().keys(), s, topology);
             }
             return s.workers() == 0 && s.clients() > 0 ? 2 : 0;
         }
     }
 
     /** Reads the current status. */
-    public static Status read(Jedis jedis, Keys keys, Duration deadAfter) throws Exception {
-        long now = System.currentTimeMillis();
+    public static Status read(Jedis jedis, Keys keys, Duration deadAfter) {
+        long now = Cli.redisMillis(jedis);
         Set<Tuple> live = jedis.zrangeByScoreWithScores(keys.workers(), now - deadAfter.toMillis(), Double.POSITIVE_INFINITY);
         Set<String> clients = jedis.zrangeByScore(keys.clients(), Long.toString(now - 5000), "+inf");
         // Client containers that stopped long ago would otherwise accumulate forever.
@@ -71,7 +89,7 @@ public final class StatusCommand {
             inflightLists.add(p.hgetAll(keys.workerInflight(worker)));
         }
         Response<Long> queued = p.llen(keys.queue());
-        Response<Long> failed = p.llen(keys.namespace() + ":failed");
+        Response<Long> failed = p.llen(keys.jesqueFailed());
         Response<Long> dead = p.llen(keys.deadLetter());
         p.sync();
 
@@ -91,7 +109,7 @@ public final class StatusCommand {
             if (r.get() == null) {
                 continue;
             }
-            JsonNode node = JSON.readTree(r.get());
+            JsonNode node = parse(r.get());
             threads += node.path("threads").asInt();
             rate += node.path("rate10s").asDouble();
             printed += node.path("printed").asLong();
@@ -103,7 +121,10 @@ public final class StatusCommand {
             if (buckets.length == 0) {
                 buckets = new long[b.size()];
                 recent = new long[b.size()];
-                bounds = JSON.treeToValue(node.path("latencyBounds"), double[].class);
+                bounds = new double[node.path("latencyBounds").size()];
+                for (int i = 0; i < bounds.length; i++) {
+                    bounds[i] = node.path("latencyBounds").path(i).asDouble();
+                }
             }
             for (int i = 0; i < Math.min(buckets.length, b.size()); i++) {
                 buckets[i] += b.get(i).asLong();
@@ -121,6 +142,15 @@ public final class StatusCommand {
         }
         return new Status(workers.size(), threads, clients.size(), logicalClients, rate, printed, queued.get(),
                 inFlight, failed.get(), dead.get(), bounds, buckets, recent);
+    }
+
+    /** A worker's published figures; a malformed entry reads as none rather than failing the status. */
+    private static JsonNode parse(String figures) {
+        try {
+            return JSON.readTree(figures);
+        } catch (java.io.IOException e) {
+            return JSON.createObjectNode();
+        }
     }
 
     /** The latency below which a fraction {@code q} of the observations fall, interpolated within its bucket. */
@@ -143,7 +173,7 @@ public final class StatusCommand {
         return bounds[bounds.length - 1];
     }
 
-    private static void print(Keys keys, Status s) {
+    private static void print(Keys keys, Status s, List<String> topology) {
         Map<String, String> rows = new LinkedHashMap<>();
         rows.put("workers alive", s.workers() + " (" + s.threads() + " consumer threads)");
         rows.put("clients", s.clients() + " in " + s.clientContainers() + " container(s)");
@@ -158,6 +188,7 @@ public final class StatusCommand {
                 : String.format("%.2f ms / %.2f ms (last 10s)", p50 * 1000, p99 * 1000));
         System.out.println("HWaaS status of " + keys.queue() + " at " + Instant.now());
         rows.forEach((k, v) -> System.out.printf("  %-20s %s%n", k, v));
+        topology.forEach(line -> System.out.println("  " + line));
         String verdict;
         if (s.workers() == 0) {
             verdict = s.clients() > 0 ? "NOT WORKING: no live worker; hellos are queueing." : "Idle: nothing is running.";

@@ -1,9 +1,9 @@
 package io.hwaas.worker.bench;
 
 import io.hwaas.common.config.Env;
-import io.hwaas.common.hello.AuditBits;
+import io.hwaas.common.config.CommonConfig;
 import io.hwaas.common.hello.ClientIds;
-import io.hwaas.common.hello.Hello;
+import io.hwaas.common.hello.HelloWriter;
 import io.hwaas.common.hello.Keys;
 import io.hwaas.common.redis.Pipelines;
 import io.hwaas.common.redis.RedisConnector;
@@ -43,10 +43,8 @@ public final class DrainBench {
         int count = Integer.parseInt(CommandLine.value(args, "--count", "200000"));
         if (CommandLine.has(args, "--fill-only")) {
             WorkerConfig config = WorkerConfig.fromEnv(env, "bench-fill");
-            RedisConnector connector = new RedisConnector(config.common().redis(), config.common().redisTimeout(),
-                    config.common().redisCaFile(), "bench-fill");
-            try (Jedis jedis = connector.open(Duration.ZERO)) {
-                fill(jedis, config.common().keys(), count, config.common().auditTtl());
+            try (Jedis jedis = RedisConnector.of(config.common().redis(), "bench-fill").open(Duration.ZERO)) {
+                fill(jedis, config.common(), count);
             }
             System.out.println("filled " + count);
             return 0;
@@ -79,20 +77,16 @@ public final class DrainBench {
     }
 
     private static double[] drainOnce(WorkerConfig base, int count, String out) throws Exception {
-        WorkerConfig config = new WorkerConfig(base.common(), base.threads(), base.batchSize(), base.blockTimeout(),
-                base.heartbeat(), base.deadAfter(), base.maxArgLength(), base.maxPayloadBytes(), base.deadLetterMax(),
-                base.name() + "-" + Long.toString(System.nanoTime(), 36));
+        WorkerConfig config = base.named(base.name() + "-" + Long.toString(System.nanoTime(), 36));
         Keys keys = config.common().keys();
-        RedisConnector connector = new RedisConnector(config.common().redis(), config.common().redisTimeout(),
-                config.common().redisCaFile(), "bench");
-        try (Jedis jedis = connector.open(Duration.ZERO)) {
+        try (Jedis jedis = RedisConnector.of(config.common().redis(), "bench").open(Duration.ZERO)) {
             jedis.del(keys.queue());
-            fill(jedis, keys, count, config.common().auditTtl());
+            fill(jedis, config.common(), count);
             long before = commandsProcessed(jedis);
 
             WorkerMetrics metrics = new WorkerMetrics(new PrometheusRegistry());
             try (OutputStream file = new BufferedOutputStream(new FileOutputStream(out), 1 << 16)) {
-                Worker worker = new Worker(config, connector, new LinePrinter(file), metrics);
+                Worker worker = Worker.create(config, new LinePrinter(file), metrics);
                 long start = System.nanoTime();
                 worker.start();
                 while (metrics.printedTotal() < count) {
@@ -108,16 +102,12 @@ public final class DrainBench {
     }
 
     /** Enqueues {@code count} hellos from one bench client, as a client would, audit bits included. */
-    static void fill(Jedis jedis, Keys keys, int count, Duration ttl) {
-        String client = ClientIds.of("bench", System.currentTimeMillis(), 0);
+    static void fill(Jedis jedis, CommonConfig common, int count) {
+        HelloWriter writer = new HelloWriter(common.keys(), ClientIds.of("bench", System.currentTimeMillis(), 0),
+                common.auditTtl(), common.clock());
         Pipeline p = jedis.pipelined();
         for (long seq = 1; seq <= count; seq++) {
-            String key = keys.audit(client, AuditBits.block(seq));
-            p.setbit(key, AuditBits.offset(seq, AuditBits.SUBMITTED), true);
-            if (seq % AuditBits.BLOCK == 1) {
-                p.expire(key, ttl.toSeconds());
-            }
-            p.rpush(keys.queue(), Hello.encode(Hello.MESSAGE, new Hello.Meta(client, seq, Hello.nowMicros())));
+            writer.write(p, seq);
             if (seq % 1000 == 0) {
                 Pipelines.sync(p);
                 p = jedis.pipelined();

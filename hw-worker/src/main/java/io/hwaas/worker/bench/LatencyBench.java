@@ -21,10 +21,8 @@ public final class LatencyBench {
         int window = Integer.parseInt(CommandLine.value(args, "--window", "30"));
         int windows = Integer.parseInt(CommandLine.value(args, "--windows", "3"));
         WorkerConfig config = WorkerConfig.fromEnv(env, "bench-latency");
-        RedisConnector connector = new RedisConnector(config.common().redis(), config.common().redisTimeout(),
-                config.common().redisCaFile(), "bench-latency");
         double[][] results = new double[windows][];
-        try (Jedis jedis = connector.open(Duration.ZERO)) {
+        try (Jedis jedis = RedisConnector.of(config.common().redis(), "bench-latency").open(Duration.ZERO)) {
             StatusCommand.Status before = StatusCommand.read(jedis, config.common().keys(), config.deadAfter());
             for (int w = 0; w < windows; w++) {
                 long start = System.nanoTime();

@@ -1,43 +1,35 @@
 package io.hwaas.worker.consume;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hwaas.worker.job.Decoded;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
- * The dead-letter entry format: one JSON object per refused payload, holding the payload
- * exactly as it was found and why it was refused, so that nothing vanishes silently and an
- * operator can fix and re-enqueue it.
+ * The dead-letter entry format: one JSON object per refused payload, written by the
+ * acknowledgement script ({@code ack.lua}) so that the payload's bytes never travel back from the
+ * worker. Fields: {@code reason}, {@code detail}, {@code queue}, {@code worker},
+ * {@code failedAtMillis} (Redis' clock), {@code length} (bytes), and either {@code payload}, the
+ * payload exactly as found, or, when keeping it whole would make the entry larger than
+ * {@link #KEEP_WHOLE_BYTES}, its {@code sha1} and a {@code prefix} of {@link #PREFIX_BYTES}
+ * bytes. Bounded entries are what keep a poison payload of any size from stalling a worker: a
+ * copy of a huge payload, inflated by escaping, would pass Redis' argument limit and be refused
+ * for ever.
  */
 public final class DeadLetters {
+    /** Largest entry that keeps its payload whole. */
+    public static final int KEEP_WHOLE_BYTES = 256 * 1024;
+    /** How much of a payload too large to keep whole is kept. */
+    public static final int PREFIX_BYTES = 1024;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private DeadLetters() {
     }
 
-    /** The entry for {@code payload}, refused by {@code worker} for {@code poison}. */
-    public static String entry(String payload, Decoded.Poison poison, String queue, String worker) {
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("reason", poison.reason().label());
-        entry.put("detail", poison.detail());
-        entry.put("queue", queue);
-        entry.put("worker", worker);
-        entry.put("failedAt", Instant.now().toString());
-        entry.put("payload", payload);
-        try {
-            return JSON.writeValueAsString(entry);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode a dead-letter entry", e);
-        }
-    }
-
-    /** The original payload kept in a dead-letter entry, or {@code null} if the entry is not one. */
+    /** The original payload kept in a dead-letter entry, or {@code null} if it was not kept whole or the entry is not one. */
     public static String payloadOf(String entry) {
         try {
-            var node = JSON.readTree(entry);
+            JsonNode node = JSON.readTree(entry);
             return node != null && node.path("payload").isTextual() ? node.get("payload").asText() : null;
         } catch (JsonProcessingException e) {
             return null;

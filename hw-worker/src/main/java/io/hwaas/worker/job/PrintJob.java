@@ -1,5 +1,6 @@
 package io.hwaas.worker.job;
 
+import io.hwaas.runtime.Printable;
 import java.util.Objects;
 
 /**
@@ -17,7 +18,7 @@ public final class PrintJob implements Runnable {
 
     /** The line to print, without its line break, safe for a terminal. */
     public String line() {
-        return Sanitizer.neutralise(argument);
+        return Printable.of(argument);
     }
 
     @Override

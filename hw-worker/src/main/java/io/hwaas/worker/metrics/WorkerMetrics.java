@@ -23,6 +23,8 @@ public final class WorkerMetrics {
     private final Counter deadLettered;
     private final Counter failures;
     private final Counter recovered;
+    private final Counter deadLettersDropped;
+    private final Counter deadLetterRefused;
     private final Histogram latency;
 
     /** Registers the worker's metrics on {@code registry}. */
@@ -41,6 +43,12 @@ public final class WorkerMetrics {
                 .register(registry);
         recovered = Counter.builder().name("hwaas_worker_recovered_total")
                 .help("Jobs this worker returned to the queue from the in-flight lists of dead workers.")
+                .register(registry);
+        deadLettersDropped = Counter.builder().name("hwaas_worker_deadletters_dropped_total")
+                .help("Oldest dead-letter entries dropped to keep the list within HWAAS_DEADLETTER_MAX and _MAX_BYTES.")
+                .register(registry);
+        deadLetterRefused = Counter.builder().name("hwaas_worker_deadletter_refused_total")
+                .help("Poison payloads moved out of the way although Redis refused their dead-letter entry.")
                 .register(registry);
         latency = Histogram.builder().name("hwaas_print_latency_seconds")
                 .help("Time from a client's enqueue to the worker's print.")
@@ -80,9 +88,32 @@ public final class WorkerMetrics {
         recovered.inc(jobs);
     }
 
+    public void deadLetterRefused() {
+        deadLetterRefused.inc();
+    }
+
+    public void deadLettersDropped(long entries) {
+        deadLettersDropped.inc(entries);
+    }
+
     /** Records one enqueue-to-print latency. */
     public void latency(double seconds) {
         latency.observe(Math.max(0, seconds));
+    }
+
+    /** Dead-letter entries dropped by the caps so far. */
+    public long deadLettersDroppedTotal() {
+        return (long) deadLettersDropped.get();
+    }
+
+    /** Poison payloads whose dead-letter entry Redis refused, so far. */
+    public long deadLetterRefusedTotal() {
+        return (long) deadLetterRefused.get();
+    }
+
+    /** Jobs this worker returned to the queue from dead workers' lists so far. */
+    public long recoveredTotal() {
+        return (long) recovered.get();
     }
 
     /** Hellos printed so far. */

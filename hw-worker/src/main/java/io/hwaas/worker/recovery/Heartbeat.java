@@ -1,175 +1,134 @@
 package io.hwaas.worker.recovery;
 
 import io.hwaas.common.hello.Keys;
-import io.hwaas.common.ops.Liveness;
-import io.hwaas.common.redis.Backoff;
-import io.hwaas.common.redis.Pipelines;
+import io.hwaas.common.redis.LuaScript;
 import io.hwaas.common.redis.RedisConnector;
-import io.hwaas.common.redis.RepeatFilter;
-import io.hwaas.worker.consume.LuaScript;
+import io.hwaas.common.redis.RedisSession;
+import io.hwaas.runtime.Liveness;
 import io.hwaas.worker.metrics.WorkerMetrics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.Transaction;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * A worker's liveness and its share of orphan recovery. Every interval, in one round trip, it
- * refreshes its score in the workers' sorted set, publishes its figures for {@code status}, and
- * asks whether any worker has missed its heartbeats for longer than dead-after. If one has, the
- * sweep script returns that worker's in-flight jobs to the head of the queue, atomically and
- * once however many workers sweep together.
- *
- * <p>Heartbeats that stop because Redis itself was down or paused must not make every worker
- * look dead. So a worker only sweeps after its own heartbeats have succeeded without a gap for
- * longer than dead-after plus the longest reconnect backoff: by then every live worker has had
- * time to beat again.
+ * A worker's liveness and its share of recovery. Every interval, in one atomic script on Redis'
+ * clock, it refreshes its heartbeat (registering its in-flight lists again if peers had swept it),
+ * publishes its figures for {@code status}, and learns whether any worker has missed its
+ * heartbeats for longer than dead-after. If one has, and the {@link SweepGate} trusts this
+ * worker's view, {@link Recovery} returns that worker's in-flight jobs to the head of the queue.
  */
 public final class Heartbeat {
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
-    private static final LuaScript SWEEP = LuaScript.load(Heartbeat.class, "sweep.lua");
-    private static final Duration LONGEST_RECONNECT_BACKOFF = Duration.ofSeconds(5);
+    static final LuaScript BEAT = LuaScript.load(Heartbeat.class, "heartbeat.lua");
 
     private final String worker;
     private final Keys keys;
-    private final RedisConnector connector;
-    private final List<String> inflightKeys;
+    private final List<String> beatKeys;
+    private final List<String> beatArgs;
     private final Duration interval;
     private final Duration deadAfter;
-    private final WorkerMetrics metrics;
     private final Liveness liveness;
     private final Supplier<String> stats;
-
-    private final RepeatFilter problems = new RepeatFilter(Duration.ofMinutes(5));
-    private Jedis jedis;
-    private long lastOkNanos;
-    private long healthySinceNanos;
-    private boolean announcedDeclaredDead;
+    private final RedisSession session;
+    private final SweepGate gate;
+    private final Recovery recovery;
+    private volatile boolean redisReachable = true;
+    private String lastFigures = "";
+    private long lastFiguresNanos;
 
     /**
-     * @param worker this worker's name
-     * @param inflightKeys the in-flight lists of its consumers
+     * @param inflightKeys the in-flight lists of the worker's consumers
      * @param stats the figures to publish for {@code status}, as JSON
      */
     public Heartbeat(String worker, Keys keys, RedisConnector connector, List<String> inflightKeys, Duration interval,
             Duration deadAfter, WorkerMetrics metrics, Liveness liveness, Supplier<String> stats) {
         this.worker = worker;
         this.keys = keys;
-        this.connector = connector;
-        this.inflightKeys = List.copyOf(inflightKeys);
         this.interval = interval;
         this.deadAfter = deadAfter;
-        this.metrics = metrics;
         this.liveness = liveness;
         this.stats = stats;
+        this.beatKeys = List.of(keys.workers(), keys.workerInflight(worker), keys.jesqueWorkers(), keys.queues(),
+                keys.workerStats(worker));
+        List<String> args = new ArrayList<>(List.of(worker, Long.toString(deadAfter.toMillis()), "",
+                Long.toString(deadAfter.toMillis() * 3), keys.queueName(), keys.queue()));
+        args.addAll(inflightKeys);
+        this.beatArgs = args;
+        this.session = RedisSession.to(connector, "heartbeat of " + worker).role("heartbeat").whileWaiting(liveness::beat)
+                .onFailure(kind -> metrics.redisFailure()).build();
+        this.gate = new SweepGate(deadAfter, interval, System::nanoTime);
+        this.recovery = new Recovery(worker, keys, deadAfter, metrics);
     }
 
     /**
-     * Registers the worker's in-flight lists and its first heartbeat, retrying until Redis
-     * answers. Consumers must not claim before this: a job in an unregistered list could not be
-     * recovered.
+     * Registers the worker (its first heartbeat), retrying until Redis answers. Consumers must
+     * not claim before this: a job in an unregistered list could not be recovered quickly.
      *
      * @return false if {@code keepTrying} turned false first
      */
     public boolean register(BooleanSupplier keepTrying) throws InterruptedException {
-        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
-        while (keepTrying.getAsBoolean()) {
-            if (!connected(keepTrying)) {
-                return false;
-            }
-            try {
-                Transaction tx = jedis.multi();
-                writeRegistration(tx);
-                tx.zadd(keys.workers(), System.currentTimeMillis(), worker);
-                tx.exec();
-                LOG.info("Worker {} registered on {} with {} consumer(s)", worker, keys.queue(), inflightKeys.size());
-                lastOkNanos = System.nanoTime();
-                healthySinceNanos = lastOkNanos;
-                return true;
-            } catch (JedisException e) {
-                dropConnection(e);
-                backoff.sleep();
-            }
+        try {
+            session.retry("registering", keepTrying, this::beat);
+            LOG.info("Worker {} registered on {} with {} consumer(s)", worker, keys.queue(), beatArgs.size() - 6);
+            return true;
+        } catch (RedisSession.GaveUp e) {
+            return false;
         }
-        return false;
     }
 
     /** Beats every interval until {@code running} turns false. */
     public void run(BooleanSupplier running) throws InterruptedException {
-        long next = System.nanoTime();
+        // Registering was the first beat.
+        long next = System.nanoTime() + interval.toNanos();
+        sleepUntil(next);
         while (running.getAsBoolean()) {
             liveness.beat();
-            if (connected(running)) {
-                try {
-                    beat();
-                } catch (JedisException e) {
-                    dropConnection(e);
+            try {
+                long[] beat = session.once("heartbeat", this::beat);
+                redisReachable = true;
+                if (beat[0] == 0) {
+                    LOG.warn("Worker {} was declared dead by its peers (paused or cut off for over {} ms on Redis' clock);"
+                            + " its in-flight jobs went back to the queue. Registered again.", worker, deadAfter.toMillis());
                 }
+                if (gate.open()) {
+                    session.once("recovering jobs of dead workers", jedis -> {
+                        if (beat[2] > 0) {
+                            recovery.sweepDead(jedis);
+                        }
+                        recovery.requeueUnowned(jedis);
+                        return null;
+                    });
+                }
+            } catch (JedisException e) {
+                redisReachable = false;
+                // Redis may have lost the figures with a restart: send them with the next beat.
+                lastFigures = "";
             }
             next += interval.toNanos();
-            long sleep = next - System.nanoTime();
-            if (sleep > 0) {
-                Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
-            } else {
+            if (!sleepUntil(next)) {
                 next = System.nanoTime();
             }
         }
     }
 
-    private void beat() {
-        long now = System.currentTimeMillis();
-        long cutoff = now - deadAfter.toMillis();
-        Pipeline pipeline = jedis.pipelined();
-        Response<Long> added = pipeline.zadd(keys.workers(), now, worker);
-        pipeline.psetex(keys.workerStats(worker), deadAfter.toMillis() * 3, stats.get());
-        Response<Set<String>> dead = pipeline.zrangeByScore(keys.workers(), "-inf", Long.toString(cutoff), 0, 1);
-        Pipelines.sync(pipeline);
-
-        long nanos = System.nanoTime();
-        if (nanos - lastOkNanos > deadAfter.toNanos() / 2) {
-            healthySinceNanos = nanos;
+    private static boolean sleepUntil(long nanos) throws InterruptedException {
+        long sleep = nanos - System.nanoTime();
+        if (sleep <= 0) {
+            return false;
         }
-        lastOkNanos = nanos;
-
-        if (added.get() == 1) {
-            // Someone swept us: we were paused or cut off for longer than dead-after.
-            if (!announcedDeclaredDead) {
-                LOG.warn("Worker {} was declared dead by its peers (paused or cut off for over {} ms); its in-flight jobs"
-                        + " went back to the queue. Registering again.", worker, deadAfter.toMillis());
-                announcedDeclaredDead = true;
-            }
-            Transaction tx = jedis.multi();
-            writeRegistration(tx);
-            tx.exec();
-        }
-        Duration settled = deadAfter.plus(LONGEST_RECONNECT_BACKOFF).plus(interval);
-        if (!dead.get().isEmpty() && nanos - healthySinceNanos >= settled.toNanos()) {
-            sweep(cutoff, "");
-        }
+        Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+        return true;
     }
 
-    private void sweep(long cutoff, String only) {
-        @SuppressWarnings("unchecked")
-        List<Long> result = (List<Long>) SWEEP.run(jedis, List.of(keys.workers(), keys.jesqueWorkers()),
-                List.of(Long.toString(cutoff), workerInflightPrefix(), workerInflightSuffix(), only));
-        long workers = result.get(0);
-        long jobs = result.get(1);
-        if (only.isEmpty() && workers > 0) {
-            metrics.recovered(jobs);
-            LOG.info("Recovered {} in-flight job(s) of {} dead worker(s) to the head of {}", jobs, workers, keys.queue());
-        } else if (!only.isEmpty() && jobs > 0) {
-            LOG.warn("Returned {} job(s) this worker could not finish to the head of {}", jobs, keys.queue());
-        }
+    /** Whether the last heartbeat reached Redis: a consumer that makes no progress while it does is stuck. */
+    public boolean redisReachable() {
+        return redisReachable;
     }
 
     /**
@@ -179,71 +138,34 @@ public final class Heartbeat {
      */
     public void retire() {
         try {
-            if (jedis == null) {
-                jedis = connector.open(Duration.ZERO);
-            }
-            sweep(0, worker);
-            jedis.del(keys.workerStats(worker));
+            session.once("deregistering", jedis -> {
+                recovery.retire(jedis);
+                jedis.del(keys.workerStats(worker));
+                return null;
+            });
             LOG.info("Worker {} deregistered", worker);
         } catch (JedisException e) {
-            LOG.warn("Worker {} could not deregister ({}); peers will recover its in-flight jobs after {} ms",
-                    worker, RedisConnector.describe(e), deadAfter.toMillis());
+            LOG.warn("Worker {} could not deregister; peers will recover its in-flight jobs after {} ms", worker,
+                    deadAfter.toMillis());
         } finally {
-            close();
+            session.close();
         }
     }
 
-    /** Closes the connection. */
-    public void close() {
-        if (jedis != null) {
-            try {
-                jedis.close();
-            } catch (RuntimeException ignored) {
-                // best effort
-            }
-            jedis = null;
+    /** One heartbeat: {registered before, Redis' time in ms, workers past dead-after}. */
+    private long[] beat(Jedis jedis) {
+        List<String> args = new ArrayList<>(beatArgs);
+        String figures = stats.get();
+        long now = System.nanoTime();
+        // An idle worker's figures stand still: publish them when they change, and in good time before they expire.
+        if (!figures.equals(lastFigures) || now - lastFiguresNanos >= deadAfter.toNanos()) {
+            args.set(2, figures);
+            lastFigures = figures;
+            lastFiguresNanos = now;
         }
-    }
-
-    private void writeRegistration(Transaction tx) {
-        Map<String, String> lists = new java.util.LinkedHashMap<>();
-        for (String inflight : inflightKeys) {
-            lists.put(inflight, keys.queue());
-        }
-        tx.hset(keys.workerInflight(worker), lists);
-        tx.sadd(keys.jesqueWorkers(), worker);
-        tx.sadd(keys.queues(), keys.queueName());
-    }
-
-    private boolean connected(BooleanSupplier keepTrying) throws InterruptedException {
-        if (jedis == null) {
-            jedis = connector.connect("heartbeat of " + worker, () -> {
-                liveness.beat();
-                return keepTrying.getAsBoolean();
-            });
-        }
-        return jedis != null;
-    }
-
-    private void dropConnection(JedisException e) {
-        metrics.redisFailure();
-        String problem = RedisConnector.describe(e);
-        if (e instanceof JedisDataException && problems.fresh(problem)) {
-            // Redis answered but refused (out of memory, a missing ACL permission): worth saying.
-            LOG.warn("Heartbeat of {} refused by Redis: {}; retrying", worker, problem);
-        } else {
-            LOG.debug("Heartbeat of {} failed: {}", worker, problem);
-        }
-        close();
-    }
-
-    private String workerInflightPrefix() {
-        String sample = keys.workerInflight("\u0000");
-        return sample.substring(0, sample.indexOf('\u0000'));
-    }
-
-    private String workerInflightSuffix() {
-        String sample = keys.workerInflight("\u0000");
-        return sample.substring(sample.indexOf('\u0000') + 1);
+        @SuppressWarnings("unchecked")
+        List<Long> reply = (List<Long>) BEAT.run(jedis, beatKeys, args);
+        gate.succeeded();
+        return new long[] {reply.get(0), reply.get(1), reply.get(2)};
     }
 }

@@ -1,0 +1,83 @@
+package io.hwaas.common.hello;
+
+import java.time.Clock;
+import java.time.Duration;
+import redis.clients.jedis.Pipeline;
+
+/**
+ * How one logical client writes a hello, the one place that knows it: the hello's
+ * <em>submitted</em> audit bit, a TTL on the audit block when one is due, and Jesque's
+ * {@code RPUSH} to the tail of the queue, all on the caller's pipeline. The client, the
+ * benchmark and the tests enqueue through it.
+ *
+ * <p>The TTL is set when a block is first written and refreshed while it is written to, so a
+ * block that a slow client fills over days never expires mid-block. Not thread-safe: one per
+ * logical client, used by its sender.
+ */
+public final class HelloWriter {
+    private final Keys keys;
+    private final String client;
+    private final Clock clock;
+    private final java.util.function.LongSupplier nanoClock;
+    private final long ttlSeconds;
+    private final long refreshNanos;
+    private long expiredBlock = -1;
+    private long expiredAtNanos;
+
+    /**
+     * @param client the logical client's id
+     * @param auditTtl {@code HWAAS_AUDIT_TTL}
+     * @param clock stamps each hello's enqueue time
+     */
+    public HelloWriter(Keys keys, String client, Duration auditTtl, Clock clock) {
+        this(keys, client, auditTtl, clock, System::nanoTime);
+    }
+
+    /** With the monotonic clock that times TTL refreshes given, for tests. */
+    HelloWriter(Keys keys, String client, Duration auditTtl, Clock clock, java.util.function.LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+        this.keys = keys;
+        this.client = client;
+        this.clock = clock;
+        this.ttlSeconds = auditTtl.toSeconds();
+        // Refreshing an eighth of the way through keeps at least 7/8 of the TTL ahead of any hello.
+        this.refreshNanos = auditTtl.toNanos() / 8;
+    }
+
+    public String client() {
+        return client;
+    }
+
+    /**
+     * Queues the writes of hello {@code seq}, enqueued now, on {@code pipeline}.
+     *
+     * @return the payload pushed
+     */
+    public String write(Pipeline pipeline, long seq, String message) {
+        long block = AuditBits.block(seq);
+        String auditKey = keys.audit(client, block);
+        pipeline.setbit(auditKey, AuditBits.offset(seq, AuditBits.SUBMITTED), true);
+        long now = nanoClock.getAsLong();
+        if (block != expiredBlock || now - expiredAtNanos >= refreshNanos) {
+            pipeline.expire(auditKey, ttlSeconds);
+            expiredBlock = block;
+            expiredAtNanos = now;
+        }
+        String payload = Hello.encode(message, new Hello.Meta(client, seq, Hello.micros(clock.instant())));
+        pipeline.rpush(keys.queue(), payload);
+        return payload;
+    }
+
+    /** Queues the writes of a "hello, world!" hello. */
+    public String write(Pipeline pipeline, long seq) {
+        return write(pipeline, seq, Hello.MESSAGE);
+    }
+
+    /**
+     * Forgets when the TTL was last set: after a reconnect Redis may have restarted without it,
+     * and writes whose replies were lost may not have been applied.
+     */
+    public void forgetExpiry() {
+        expiredBlock = -1;
+    }
+}

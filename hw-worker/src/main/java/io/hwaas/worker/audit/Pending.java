@@ -1,0 +1,116 @@
+package io.hwaas.worker.audit;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.hwaas.common.hello.Hello;
+import io.hwaas.common.hello.Keys;
+import io.hwaas.worker.consume.DeadLetters;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.ScanParams;
+import redis.clients.jedis.ScanResult;
+
+/**
+ * Hellos still waiting somewhere: in the queue, in an in-flight list, or dead-lettered, per client
+ * as {@link SeqRanges}. Read in pages and parsed with a streaming parser that looks only for the
+ * hello's identity, so millions of queued hellos take seconds and little memory.
+ */
+final class Pending {
+    private static final int PAGE = 10_000;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final Map<String, SeqRanges> waiting = new HashMap<>();
+    private final Map<String, SeqRanges> deadLetters = new HashMap<>();
+    long queued;
+    long inFlight;
+    long deadLettered;
+
+    /** Whether the hello is queued or in flight. */
+    boolean contains(String client, long seq) {
+        return in(waiting, client, seq);
+    }
+
+    /** Whether the hello is in the dead-letter list: kept, but not going to print. */
+    boolean deadLettered(String client, long seq) {
+        return in(deadLetters, client, seq);
+    }
+
+    private static boolean in(Map<String, SeqRanges> map, String client, long seq) {
+        SeqRanges ranges = map.get(client);
+        return ranges != null && ranges.contains(seq);
+    }
+
+    /** Reads what is waiting now. */
+    static Pending read(Jedis jedis, Keys keys) {
+        Pending pending = new Pending();
+        // In-flight first: a job moving from queue to in-flight meanwhile is then seen in the queue.
+        ScanParams params = new ScanParams().match(keys.inflightPattern()).count(1000);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = jedis.scan(cursor, params);
+            for (String list : page.getResult()) {
+                pending.inFlight += pending.collect(jedis, list, false);
+            }
+            cursor = page.getCursor();
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        pending.queued = pending.collect(jedis, keys.queue(), false);
+        pending.deadLettered = pending.collect(jedis, keys.deadLetter(), true);
+        return pending;
+    }
+
+    private long collect(Jedis jedis, String list, boolean deadLetterEntries) {
+        long count = 0;
+        for (long start = 0; ; start += PAGE) {
+            List<String> page = jedis.lrange(list, start, start + PAGE - 1);
+            for (String item : page) {
+                String payload = deadLetterEntries ? DeadLetters.payloadOf(item) : item;
+                if (payload != null) {
+                    add(payload, deadLetterEntries ? deadLetters : waiting);
+                }
+            }
+            count += page.size();
+            if (page.size() < PAGE) {
+                return count;
+            }
+        }
+    }
+
+    /** Records the hello a payload is, if it is one; anything else is not the audit's business. */
+    private static void add(String payload, Map<String, SeqRanges> into) {
+        String client = null;
+        long seq = -1;
+        try (JsonParser parser = JSON.createParser(payload)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (Hello.META_FIELD.equals(field) && value == JsonToken.START_OBJECT) {
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = parser.currentName();
+                        JsonToken token = parser.nextToken();
+                        if ("client".equals(name) && token == JsonToken.VALUE_STRING) {
+                            client = parser.getText();
+                        } else if ("seq".equals(name) && token == JsonToken.VALUE_NUMBER_INT) {
+                            seq = parser.getLongValue();
+                        } else {
+                            parser.skipChildren();
+                        }
+                    }
+                    break;
+                }
+                parser.skipChildren();
+            }
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        if (client != null && seq > 0) {
+            into.computeIfAbsent(client, c -> new SeqRanges()).add(seq);
+        }
+    }
+}

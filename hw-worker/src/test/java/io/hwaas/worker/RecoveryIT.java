@@ -1,0 +1,189 @@
+package io.hwaas.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.hwaas.common.hello.AuditBits;
+import io.hwaas.common.hello.Keys;
+import io.hwaas.common.redis.LuaScript;
+import io.hwaas.common.testing.TestHellos;
+import io.hwaas.common.testing.TestRedis;
+import io.hwaas.worker.audit.Audit;
+import io.hwaas.worker.recovery.Heartbeat;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+
+/** Getting jobs printed whatever happens to the workers holding them, judged on Redis' clock. */
+class RecoveryIT {
+    private static final Keys KEYS = new Keys("resque", "hello");
+    @RegisterExtension
+    static final TestRedis redis = TestRedis.perClass();
+    private Jedis jedis;
+
+    @BeforeEach
+    void connect() {
+        jedis = redis.jedis(1);
+    }
+
+    private long redisMillis() {
+        List<String> time = jedis.time();
+        return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+    }
+
+    /**
+     * Leaves what a worker killed while holding hellos 1..count of client c-1-0 leaves behind: its
+     * in-flight list, registration and last heartbeat; returns the in-flight list's key.
+     */
+    private String plantDeadWorker(String name, int count, long lastHeartbeatMillis) {
+        List<String> orphans = TestHellos.enqueue(jedis, KEYS, "c-1-0", 1, count);
+        jedis.del(KEYS.queue());
+        String inflight = KEYS.inflight(Keys.consumer(name, 0));
+        jedis.rpush(inflight, orphans.toArray(new String[0]));
+        jedis.hset(KEYS.workerInflight(name), inflight, KEYS.queue());
+        jedis.zadd(KEYS.workers(), lastHeartbeatMillis, name);
+        return inflight;
+    }
+
+    @Test
+    void orphansOfADeadWorkerRunAgainWithinSeconds() throws Exception {
+        // A worker that died holding three jobs: registered, silent for a minute. It had
+        // claimed the third one, so the re-run may repeat a print and is flagged.
+        String dead = "dead-worker";
+        String inflight = plantDeadWorker(dead, 3, redisMillis() - 60_000);
+        jedis.setbit(KEYS.audit("c-1-0", 0), AuditBits.offset(3, AuditBits.CLAIMED), true);
+
+        try (RunningWorker worker = RunningWorker.start(redis.url(1))) {
+            await("orphans printed").atMost(Duration.ofSeconds(20)).until(() -> worker.lines().size() == 3);
+            assertThat(jedis.exists(inflight)).as("dead worker's in-flight list").isFalse();
+            assertThat(jedis.zscore(KEYS.workers(), dead)).as("dead worker deregistered").isNull();
+            Audit.Report report = Audits.of(jedis, KEYS);
+            assertThat(report.printed()).as("printed").isEqualTo(3);
+            assertThat(report.duplicates()).as("possible duplicates: the claimed one").isEqualTo(1);
+            assertThat(report.lost()).as("lost").isZero();
+        }
+    }
+
+    @Test
+    void workersSweepingTogetherRequeueEachOrphanOnce() throws Exception {
+        plantDeadWorker("dead-worker", 100, 1);
+        List<String> orphans = jedis.lrange(KEYS.inflight(Keys.consumer("dead-worker", 0)), 0, -1);
+
+        LuaScript sweep = LuaScript.load(Heartbeat.class, "sweep.lua");
+        String[] registration = KEYS.workerInflightParts();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Long>> results = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            results.add(pool.submit(() -> {
+                try (Jedis j = redis.jedis(1)) {
+                    go.await();
+                    @SuppressWarnings("unchecked")
+                    List<Object> r = (List<Object>) sweep.run(j, List.of(KEYS.workers(), KEYS.jesqueWorkers()),
+                            List.of("4000", registration[0], registration[1], ""));
+                    return (Long) r.get(0);
+                }
+            }));
+        }
+        go.countDown();
+        long requeued = 0;
+        for (Future<Long> f : results) {
+            requeued += f.get();
+        }
+        pool.shutdown();
+        assertThat(requeued).as("jobs requeued by eight concurrent sweeps").isEqualTo(100);
+        assertThat(jedis.lrange(KEYS.queue(), 0, -1)).as("queue: each orphan once, in order").isEqualTo(orphans);
+    }
+
+    @Test
+    void aListNoRegistrationNamesIsRecoveredOnceItsOwnerIsGone() throws Exception {
+        // A job a blocked move handed to a worker after peers had swept it, before it could register again.
+        List<String> orphans = TestHellos.enqueue(jedis, KEYS, "c-1-0", 1, 2);
+        jedis.del(KEYS.queue());
+        String stranded = KEYS.inflight(Keys.consumer("swept-then-killed", 1));
+        jedis.rpush(stranded, orphans.toArray(new String[0]));
+        try (RunningWorker worker = RunningWorker.start(redis.url(1))) {
+            await("the stranded jobs printed").atMost(Duration.ofSeconds(20)).until(() -> worker.lines().size() == 2);
+            assertThat(jedis.exists(stranded)).as("the stranded list").isFalse();
+            assertThat(worker.metrics().recoveredTotal()).as("recovered counter").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aWorkerDeclaredDeadRegistersAgainAtOnceAndLosesNothing() throws Exception {
+        try (RunningWorker worker = RunningWorker.start(redis.url(1), "HWAAS_WORKER_THREADS", "1")) {
+            TestHellos.enqueue(jedis, KEYS, "c-1-0", 1, 5);
+            await("printing").atMost(Duration.ofSeconds(10)).until(() -> worker.lines().size() == 5);
+            // What a sweep by a peer does to a worker it judged dead.
+            jedis.zrem(KEYS.workers(), worker.name());
+            jedis.del(KEYS.workerInflight(worker.name()));
+            await("registered again, lists and all").atMost(Duration.ofSeconds(5))
+                    .until(() -> jedis.zscore(KEYS.workers(), worker.name()) != null
+                            && jedis.hexists(KEYS.workerInflight(worker.name()), KEYS.inflight(Keys.consumer(worker.name(), 0))));
+            TestHellos.enqueue(jedis, KEYS, "c-1-0", 6, 10);
+            await("printing again").atMost(Duration.ofSeconds(10)).until(() -> worker.lines().size() == 10);
+            assertThat(Audits.of(jedis, KEYS).lost()).as("lost").isZero();
+        }
+    }
+
+    @Test
+    void anUnregisteredWorkerClaimsNoBatch() throws Exception {
+        // Heartbeats far apart, so that the worker stays swept for a while.
+        try (RunningWorker worker = RunningWorker.start(redis.url(1), "HWAAS_HEARTBEAT_INTERVAL", "5s",
+                "HWAAS_WORKER_DEAD_AFTER", "20s", "HWAAS_WORKER_THREADS", "1")) {
+            await("idle, blocked in BLMOVE").atMost(Duration.ofSeconds(10))
+                    .until(() -> TestRedis.info(jedis, "clients", "blocked_clients") == 1);
+            jedis.zrem(KEYS.workers(), worker.name());
+            jedis.del(KEYS.workerInflight(worker.name()));
+            TestHellos.enqueue(jedis, KEYS, "c-1-0", 1, 3);
+            // A window, not a condition: nothing more may be claimed during it. The move that was
+            // already blocked hands over the first hello; batch claims then check registration.
+            Thread.sleep(1500);
+            assertThat(jedis.llen(KEYS.queue())).as("queued while the worker is not registered").isEqualTo(2);
+            await("claimed once the heartbeat registered it again").atMost(Duration.ofSeconds(10))
+                    .until(() -> worker.lines().size() == 3);
+        }
+    }
+
+    @Test
+    void aWorkerWhoseClockIsAheadDeclaresNoLivePeerDead() throws Exception {
+        try (RunningWorker honest = RunningWorker.start(redis.url(1));
+                RunningWorker skewed = RunningWorker.start(redis.url(1), "HWAAS_CLOCK_OFFSET", "10s")) {
+            TestHellos.enqueue(jedis, KEYS, "c-1-0", 1, 20);
+            await("printed").atMost(Duration.ofSeconds(10))
+                    .until(() -> honest.lines().size() + skewed.lines().size() == 20);
+            // Long enough for several sweeps by each (dead-after is 1 s in these tests).
+            Thread.sleep(5000);
+            assertThat(honest.metrics().recoveredTotal() + skewed.metrics().recoveredTotal())
+                    .as("jobs recovered from live workers").isZero();
+            assertThat(jedis.zscore(KEYS.workers(), honest.name())).as("the honest worker still registered").isNotNull();
+            TestHellos.enqueue(jedis, KEYS, "c-1-0", 21, 40);
+            await("still printing").atMost(Duration.ofSeconds(10))
+                    .until(() -> honest.lines().size() + skewed.lines().size() == 40);
+            assertThat(Audits.of(jedis, KEYS).duplicates()).as("duplicates").isZero();
+        }
+    }
+
+    @Test
+    void stoppingFinishesTheBatchAndLeavesNothingInFlight() throws Exception {
+        TestHellos.enqueue(jedis, KEYS, "c-1-0", 1, 3000);
+        RunningWorker worker = RunningWorker.start(redis.url(1), "HWAAS_WORKER_BATCH", "50");
+        await("printing started").atMost(Duration.ofSeconds(10)).until(() -> !worker.lines().isEmpty());
+        worker.close();
+        long printed = worker.lines().size();
+        assertThat(redis.inflight(KEYS, 1)).as("in flight after stop").isZero();
+        assertThat(jedis.zcard(KEYS.workers())).as("registered workers after stop").isZero();
+        assertThat(jedis.llen(KEYS.queue()) + printed).as("queued + printed").isEqualTo(3000);
+        Audit.Report report = Audits.of(jedis, KEYS);
+        assertThat(report.printed()).as("audit printed = lines printed").isEqualTo(printed);
+        assertThat(report.lost()).as("lost").isZero();
+    }
+}

@@ -1,0 +1,180 @@
+package io.hwaas.worker.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hwaas.common.hello.AuditBits;
+import io.hwaas.common.hello.ClientIds;
+import io.hwaas.common.hello.ClientRecord;
+import io.hwaas.common.hello.Keys;
+import io.hwaas.common.redis.Pipelines;
+import io.hwaas.common.testing.TestHellos;
+import io.hwaas.common.testing.TestRedis;
+import io.hwaas.worker.Audits;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+
+/**
+ * The audit against a real Redis: what it must count as lost, what it must call unknown, and
+ * that it never says OK while a hello made is missing.
+ */
+class AuditIT {
+    private static final Keys KEYS = new Keys("resque", "hello");
+    @RegisterExtension
+    static final TestRedis redis = TestRedis.perClass();
+    private Jedis jedis;
+
+    @BeforeEach
+    void connect() {
+        jedis = redis.jedis(1);
+    }
+
+    private long redisMillis() {
+        List<String> time = jedis.time();
+        return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+    }
+
+    /** Records hellos {@code from..to} of {@code client} as sent and printed, as a run would leave them. */
+    private void printed(String client, long from, long to) {
+        Pipeline p = jedis.pipelined();
+        for (long seq = from; seq <= to; seq++) {
+            String key = KEYS.audit(client, AuditBits.block(seq));
+            p.setbit(key, AuditBits.offset(seq, AuditBits.SUBMITTED), true);
+            p.setbit(key, AuditBits.offset(seq, AuditBits.CLAIMED), true);
+            p.setbit(key, AuditBits.offset(seq, AuditBits.PRINTED), true);
+        }
+        Pipelines.sync(p);
+    }
+
+    /** Writes a client container's record as its heartbeat does. */
+    private void record(String container, String state, long ticks, long sent, long seenMillis, boolean ledger) {
+        Map<String, String> fields = new HashMap<>(new ClientRecord(container, 1, 1000, 0, state, new long[] {ticks},
+                new long[] {sent}, ledger).fields());
+        fields.put("seen", Long.toString(seenMillis));
+        jedis.hset(KEYS.clientRecord(container), fields);
+    }
+
+    private static String container(String name) {
+        return ClientIds.container(ClientIds.of(name, System.currentTimeMillis(), 0));
+    }
+
+    @Test
+    void everyHelloPrintedIsOk() throws Exception {
+        String box = container("ok");
+        printed(box + "-0", 1, 500);
+        record(box, ClientRecord.STOPPED, 500, 500, redisMillis(), false);
+        Audit.Report report = Audits.of(jedis, KEYS);
+        assertThat(report.printed()).as("printed").isEqualTo(500);
+        assertThat(report.verdict()).as("verdict").isEqualTo(Audit.Verdict.OK);
+    }
+
+    @Test
+    void aGapSpanningWholeBlocksIsCountedInFull() throws Exception {
+        // An overflow of 8900 hellos: block 1 (4096..8191) has no key at all.
+        String client = container("gap") + "-0";
+        printed(client, 1, 100);
+        printed(client, 9001, 9010);
+        Audit.Report report = Audits.of(jedis, KEYS);
+        assertThat(report.lostNeverSent()).as("made and never sent").isEqualTo(8900);
+        assertThat(report.lostIds()).as("first lost").contains(client + ":101..9000 (never sent)");
+        assertThat(report.verdict()).as("verdict").isEqualTo(Audit.Verdict.LOST);
+    }
+
+    @Test
+    void hellosAClientMadeAndNeverSentAreLostEvenAboveTheLastSubmitted() throws Exception {
+        // The client's record says it made 120; only 100 reached Redis, and it stopped.
+        String box = container("stopped");
+        printed(box + "-0", 1, 100);
+        record(box, ClientRecord.STOPPED, 120, 120, redisMillis(), false);
+        Audit.Report report = Audits.of(jedis, KEYS);
+        assertThat(report.lostNeverSent()).as("made and never sent").isEqualTo(20);
+        assertThat(report.verdict()).as("verdict").isEqualTo(Audit.Verdict.LOST);
+    }
+
+    @Test
+    void hellosHeldByARunningClientAreWaitingNotLost() throws Exception {
+        String box = container("live");
+        printed(box + "-0", 1, 100);
+        record(box, ClientRecord.RUNNING, 130, 100, redisMillis(), true);
+        Audit.Report report = Audits.of(jedis, KEYS);
+        assertThat(report.heldByClients()).as("held by the client").isEqualTo(30);
+        assertThat(report.lost()).as("lost").isZero();
+        assertThat(report.verdict()).as("verdict").isEqualTo(Audit.Verdict.OK);
+    }
+
+    @Test
+    void aClientThatVanishedWithoutStoppingIsNeverOk() throws Exception {
+        // Killed while Redis was unreachable: it reported 100 made, 90 sent, a minute ago.
+        String box = container("vanished");
+        printed(box + "-0", 1, 90);
+        record(box, ClientRecord.RUNNING, 100, 90, redisMillis() - 60_000, false);
+        Audit.Report report = Audits.of(jedis, KEYS);
+        assertThat(report.verdict()).as("verdict").isEqualTo(Audit.Verdict.UNKNOWN);
+        assertThat(report.unknownContainers()).as("containers it cannot account for").isEqualTo(1);
+        assertThat(report.atRisk()).as("upper bound: 10 held at its last report, and up to 60 made since")
+                .isBetween(69L, 72L);
+        assertThat(report.unknown()).as("why").singleElement().asString().contains(box, "vanished");
+        assertThat(report.lost()).as("nothing certainly lost").isZero();
+    }
+
+    @Test
+    void aClientThatStoppedHoldingHellosOnDiskIsNotYetOk() throws Exception {
+        String box = container("on-disk");
+        printed(box + "-0", 1, 50);
+        record(box, ClientRecord.STOPPED, 60, 50, redisMillis(), true);
+        Audit.Report report = Audits.of(jedis, KEYS);
+        assertThat(report.atRisk()).as("held on disk").isEqualTo(10);
+        assertThat(report.verdict()).as("verdict").isEqualTo(Audit.Verdict.UNKNOWN);
+    }
+
+    @Test
+    void aDeadLetteredHelloIsNeitherPrintedNorOk() throws Exception {
+        String client = container("dl") + "-0";
+        List<String> payloads = TestHellos.enqueue(jedis, KEYS, client, 1, 1);
+        jedis.del(KEYS.queue());
+        jedis.lpush(KEYS.deadLetter(), "{\"reason\":\"oversized_argument\",\"payload\":"
+                + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(payloads.get(0)) + "}");
+        Audit.Report report = Audits.of(jedis, KEYS);
+        assertThat(report.deadLetteredHellos()).as("dead-lettered hellos").isEqualTo(1);
+        assertThat(report.lost()).as("lost").isZero();
+        assertThat(report.verdict()).as("verdict").isEqualTo(Audit.Verdict.UNKNOWN);
+    }
+
+    @Test
+    void queuedHellosAreWaiting() throws Exception {
+        String client = container("queued") + "-0";
+        TestHellos.enqueue(jedis, KEYS, client, 1, 1000);
+        Audit.Report report = Audits.of(jedis, KEYS);
+        assertThat(report.queued()).as("queued").isEqualTo(1000);
+        assertThat(report.waiting()).as("waiting").isEqualTo(1000);
+        assertThat(report.verdict()).as("verdict").isEqualTo(Audit.Verdict.OK);
+    }
+
+    @Test
+    void aMillionAndAHalfQueuedHellosAuditWithinAWorkersHeap(@TempDir Path dir) throws Exception {
+        // The worker image's heap is 96 MiB; the audit used to box every queued id and run out of it.
+        for (int c = 0; c < 10; c++) {
+            TestHellos.enqueue(jedis, KEYS, container("backlog" + c) + "-0", 1, 150_000);
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path out = dir.resolve("audit.out");
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx96m", "-XX:+ExitOnOutOfMemoryError", "-cp",
+                System.getProperty("java.class.path"), "io.hwaas.worker.Main", "audit", "--json")
+                .redirectErrorStream(true).redirectOutput(out.toFile());
+        builder.environment().put("REDIS_URL", redis.url(1));
+        Process audit = builder.start();
+        assertThat(audit.waitFor(3, TimeUnit.MINUTES)).as("the audit finishes").isTrue();
+        String output = Files.readString(out);
+        assertThat(audit.exitValue()).as("exit status (3 would be the JVM out of memory): " + output).isZero();
+        assertThat(output).as("its report").contains("\"queued\":1500000", "\"verdict\":\"OK\"");
+    }
+}

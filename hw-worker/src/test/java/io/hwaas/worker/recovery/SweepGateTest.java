@@ -1,0 +1,62 @@
+package io.hwaas.worker.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** When a worker may declare its peers dead, on a clock the test moves. */
+class SweepGateTest {
+    private static final Duration DEAD_AFTER = Duration.ofSeconds(4);
+    private static final Duration INTERVAL = Duration.ofSeconds(1);
+    // dead-after + the longest reconnect backoff (2 s) + one interval
+    private static final long SETTLE_SECONDS = 7;
+
+    private final AtomicLong now = new AtomicLong(1_000_000_000_000L);
+    private final SweepGate gate = new SweepGate(DEAD_AFTER, INTERVAL, now::get);
+
+    private void beatEverySecondFor(long seconds) {
+        for (long s = 0; s < seconds; s++) {
+            now.addAndGet(INTERVAL.toNanos());
+            gate.succeeded();
+        }
+    }
+
+    @Test
+    void closedBeforeTheFirstHeartbeat() {
+        assertThat(gate.open()).as("no heartbeat yet").isFalse();
+    }
+
+    @Test
+    void opensOnceHeartbeatsHaveWorkedForTheSettlingTime() {
+        gate.succeeded();
+        beatEverySecondFor(SETTLE_SECONDS - 1);
+        assertThat(gate.open()).as("a second short of settled").isFalse();
+        beatEverySecondFor(1);
+        assertThat(gate.open()).as("settled").isTrue();
+    }
+
+    @Test
+    void aGapInOwnHeartbeatsClosesItAgain() {
+        gate.succeeded();
+        beatEverySecondFor(SETTLE_SECONDS + 5);
+        assertThat(gate.open()).as("settled").isTrue();
+        // Redis frozen for ten seconds: every peer missed its beats too.
+        now.addAndGet(Duration.ofSeconds(10).toNanos());
+        gate.succeeded();
+        assertThat(gate.open()).as("right after the outage").isFalse();
+        beatEverySecondFor(SETTLE_SECONDS);
+        assertThat(gate.open()).as("settled again").isTrue();
+    }
+
+    @Test
+    void aShortHiccupDoesNotCloseIt() {
+        gate.succeeded();
+        beatEverySecondFor(SETTLE_SECONDS + 1);
+        // Under half of dead-after between two beats: not a gap.
+        now.addAndGet(Duration.ofMillis(1900).toNanos());
+        gate.succeeded();
+        assertThat(gate.open()).as("after a 1.9 s hiccup").isTrue();
+    }
+}
