@@ -24,7 +24,7 @@ if [ -z "$primary" ]; then
 fi
 [ -n "$primary" ] || primary=redis
 
-# Quorum 2 of 3. A primary silent for 2 s is down; a failover takes a few seconds more, which
+# Quorum 2 of 3. A primary silent for 1.5 s is down; a failover takes a few seconds more, which
 # keeps the time from losing a primary to printing again under 10 s.
 cat >"$conf" <<CONF
 port 26379
@@ -36,7 +36,7 @@ requirepass $HWAAS_REDIS_PASSWORD
 sentinel sentinel-pass $HWAAS_REDIS_PASSWORD
 sentinel monitor hwaas $primary 6379 2
 sentinel auth-pass hwaas $HWAAS_REDIS_PASSWORD
-sentinel down-after-milliseconds hwaas 2000
+sentinel down-after-milliseconds hwaas 1500
 sentinel failover-timeout hwaas 10000
 sentinel parallel-syncs hwaas 1
 CONF

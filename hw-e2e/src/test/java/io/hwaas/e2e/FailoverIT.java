@@ -63,10 +63,10 @@ class FailoverIT {
         return now[0];
     }
 
-    /** Seconds from {@code since} until five more hellos have been printed than {@code printedBefore}. */
+    /** Seconds from {@code since} until three more hellos have been printed than {@code printedBefore}. */
     private double secondsUntilPrintingAgain(long since, long printedBefore) {
         await("printing again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-                .until(() -> stack.hellosPrinted() >= printedBefore + 5);
+                .until(() -> stack.hellosPrinted() >= printedBefore + 3);
         return Math.round((System.nanoTime() - since) / 1e8) / 10.0;
     }
 

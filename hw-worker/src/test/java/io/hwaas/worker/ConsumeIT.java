@@ -77,6 +77,19 @@ class ConsumeIT {
         }
     }
 
+    @Test
+    void twoCopiesOfAHelloInOneBatchPrintOnceAndAreNoDuplicate() throws Exception {
+        // A client re-sends what it could not confirm; both copies may wait in the queue together.
+        String payload = TestHellos.enqueue(jedis, KEYS, "c-1-0", 1, 1).get(0);
+        jedis.rpush(KEYS.queue(), payload);
+        TestHellos.enqueue(jedis, KEYS, "c-1-0", 2, 2);
+        try (RunningWorker worker = RunningWorker.start(redis.url(1), "HWAAS_WORKER_THREADS", "1")) {
+            await("drained").atMost(Duration.ofSeconds(10)).until(() -> jedis.llen(KEYS.queue()) == 0 && inflight() == 0);
+            assertThat(worker.lines()).as("lines").hasSize(2);
+            assertThat(Audits.of(jedis, KEYS).duplicates()).as("duplicates").isZero();
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "malformed_json    | not json at all",

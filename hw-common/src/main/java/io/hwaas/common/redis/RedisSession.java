@@ -21,7 +21,7 @@ public final class RedisSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisSession.class);
 
     /** The longest wait between two attempts while Redis is unavailable or full. */
-    public static final Duration LONGEST_BACKOFF = Duration.ofSeconds(2);
+    public static final Duration LONGEST_BACKOFF = Duration.ofSeconds(1);
     private static final Duration QUIET = Duration.ofMinutes(5);
     /** A process that finds Redis not up yet in its first seconds is starting with it, not failing. */
     private static final long STARTUP_GRACE_NANOS = Duration.ofSeconds(30).toNanos();

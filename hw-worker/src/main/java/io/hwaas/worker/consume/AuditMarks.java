@@ -68,12 +68,19 @@ final class AuditMarks {
             flags = read;
         }
         List<Verdict> verdicts = new ArrayList<>(jobs.size());
+        java.util.Set<String> inBatch = new java.util.HashSet<>();
         int next = 0;
         for (Job job : jobs) {
             if (job.decoded() instanceof Decoded.Poison) {
                 verdicts.add(Verdict.POISON);
             } else if (job.meta() == null) {
                 verdicts.add(Verdict.PRINT);
+            } else if (!inBatch.add(job.meta().id())) {
+                // A second copy of a hello in the same batch (a re-send whose first copy was only
+                // late): the first one prints; this one would read the first's claim as an
+                // interrupted run.
+                next++;
+                verdicts.add(Verdict.SKIP);
             } else {
                 long f = flags.get(next++);
                 if (f < 0 && damaged.fresh(job.meta().client())) {

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 class SweepGateTest {
     private static final Duration DEAD_AFTER = Duration.ofSeconds(4);
     private static final Duration INTERVAL = Duration.ofSeconds(1);
-    // dead-after + the longest reconnect backoff (2 s) + one interval
-    private static final long SETTLE_SECONDS = 7;
+    // dead-after + the longest reconnect backoff (1 s) + one interval
+    private static final long SETTLE_SECONDS = 6;
 
     private final AtomicLong now = new AtomicLong(1_000_000_000_000L);
     private final SweepGate gate = new SweepGate(DEAD_AFTER, INTERVAL, now::get);
