@@ -158,7 +158,7 @@ class ChaosIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         while (System.nanoTime() < deadline) {
             List<String> payloads = new ArrayList<>();
-            for (String key : stack.redis("--raw", "KEYS", "resque:inflight:" + host + "-*").lines().toList()) {
+            for (String key : stack.redis("--raw", "KEYS", KEYS.inflight(host + "-*")).lines().toList()) {
                 if (!key.isBlank()) {
                     payloads.addAll(stack.redis("--raw", "LRANGE", key, "0", "-1").lines().filter(l -> !l.isBlank()).toList());
                 }
@@ -197,7 +197,7 @@ class ChaosIT {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             long inflight = 0;
-            for (String key : stack.redis("--raw", "KEYS", "resque:inflight:*").lines().toList()) {
+            for (String key : stack.redis("--raw", "KEYS", KEYS.inflightPattern()).lines().toList()) {
                 if (!key.isBlank()) {
                     inflight += Long.parseLong(stack.redis("LLEN", key));
                 }

@@ -45,19 +45,7 @@ class HwaasCliTest {
     }
 
     private static Path which(String name) {
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String dir : path.split(File.pathSeparator)) {
-                if (dir.isEmpty()) {
-                    continue;
-                }
-                Path candidate = Path.of(dir, name);
-                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                    return candidate;
-                }
-            }
-        }
-        return null;
+        return Repository.onPath(name);
     }
 
     @BeforeEach
@@ -113,11 +101,17 @@ class HwaasCliTest {
      * {@code compose build} prints a classic build's steps, two of them cached.
      */
     private Path workingDocker(long memTotal) throws IOException {
+        return workingDocker(memTotal, "");
+    }
+
+    /** Like {@link #workingDocker(long)}, with {@code cases} (bash case arms on "$1 $2") tried first. */
+    private Path workingDocker(long memTotal, String cases) throws IOException {
         Path calls = temp.resolve("docker-calls");
         Path docker = bin.resolve("docker");
         Files.writeString(docker, "#!" + which("bash") + "\n"
                 + "printf '%s\\n' \"$*\" >> '" + calls + "'\n"
                 + "case \"$1 $2\" in\n"
+                + cases
                 + "  'info --format') echo " + memTotal + " ;;\n"
                 + "  'compose version') echo 'Docker Compose version v2.26.1' ;;\n"
                 + "  'compose config') printf 'redis\\nhw-worker\\nhw-client\\n' ;;\n"
@@ -373,5 +367,17 @@ class HwaasCliTest {
         Result result = hwaasIn(checkout(), Map.of(), "-d", "1", "1");
         assertThat(result.stdout()).as("progress").contains("  Step 1/3 : FROM base", "  Step 3/3 : RUN mvn package")
                 .doesNotContain("COPY pom.xml", "BUILD SUCCESS");
+    }
+
+    @Test
+    void theAuditLeavesARedisThatIsRestartingAlone() throws Exception {
+        // Redis' container exists but is restarting: it is the live stack's, not one to start and remove.
+        Path calls = workingDocker(16L << 30, "  'compose ps') [[ \"$*\" == *redis* ]] && echo 0123456789ab ;;\n"
+                + "  'inspect -f') case \"$*\" in *Health*) echo healthy ;; *Running*) echo false ;; esac ;;\n");
+        Result result = hwaasIn(checkout(), Map.of(), "audit");
+        assertThat(result.exit()).as("exit status\n" + result.describe()).isZero();
+        String asked = Files.readString(calls);
+        assertThat(asked).as("what Docker was asked").contains("compose run --rm --no-deps -T hw-worker audit")
+                .doesNotContain("compose up", "compose stop", "compose rm");
     }
 }

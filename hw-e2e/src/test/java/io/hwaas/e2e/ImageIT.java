@@ -71,4 +71,22 @@ class ImageIT {
                 .doesNotContain("secret");
         assertThat(run.out()).as(service + " prints nothing on stdout").isEmpty();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"worker", "client"})
+    void aMisspeltVariableIsReportedAndTheServiceKeepsRunning(String service) throws Exception {
+        String name = "hwaas-image-it-" + service + "-" + System.nanoTime();
+        Stack.Result run = STACK.docker(Duration.ofMinutes(1), "run", "-d", "--name", name, "-e", "HWAAS_WORKER_THREAD=8",
+                "-e", "REDIS_URL=redis://127.0.0.1:1/1", "hwaas-" + service + ":latest");
+        assertThat(run.exit()).as("docker run: " + run.all()).isZero();
+        try {
+            org.awaitility.Awaitility.await("the warning").atMost(Duration.ofSeconds(30))
+                    .until(() -> STACK.docker(Duration.ofSeconds(30), "logs", name).err()
+                            .contains("HWAAS_WORKER_THREAD is not a variable HWaaS reads (did you mean HWAAS_WORKER_THREADS?)"));
+            assertThat(STACK.docker(Duration.ofSeconds(30), "inspect", "-f", "{{.State.Running}}", name).out().trim())
+                    .as(service + " still running").isEqualTo("true");
+        } finally {
+            STACK.docker(Duration.ofMinutes(1), "rm", "-f", name);
+        }
+    }
 }

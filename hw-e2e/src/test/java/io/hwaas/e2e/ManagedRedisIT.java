@@ -115,7 +115,7 @@ class ManagedRedisIT {
 
         assertThat(docker.docker(Duration.ofMinutes(1), "stop", "-t", "15", client).exit()).as("stop the client").isZero();
         await("drained").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> "0".equals(cli(b, "-n", "1", "LLEN", "resque:queue:hello")));
+                .until(() -> "0".equals(cli(b, "-n", "1", "LLEN", new io.hwaas.common.hello.Keys("resque", "hello").queue())));
         List<String> audit = new ArrayList<>(List.of("run", "--rm", "--network", services));
         audit.addAll(List.of(serviceEnv("hwaas-worker:latest")));
         audit.addAll(List.of("audit", "--json"));

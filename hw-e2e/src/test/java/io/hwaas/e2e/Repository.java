@@ -3,7 +3,10 @@ package io.hwaas.e2e;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Where the checkout under test is: failsafe and surefire pass it as {@code hwaas.root}; otherwise it is found above. */
+/**
+ * Where things are for the tests: the checkout under test (failsafe passes it as
+ * {@code hwaas.root}; otherwise it is found above the working directory), and the tools on PATH.
+ */
 final class Repository {
     private Repository() {
     }
@@ -18,5 +21,22 @@ final class Repository {
             }
         }
         throw new IllegalStateException("cannot find the repository root (hwaas, docker-compose.yml) above " + dir);
+    }
+
+    /** The executable {@code name} on PATH, or {@code null}. */
+    static Path onPath(String name) {
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String dir : path.split(java.io.File.pathSeparator)) {
+                if (dir.isEmpty()) {
+                    continue;
+                }
+                Path candidate = Path.of(dir, name);
+                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        return null;
     }
 }

@@ -161,6 +161,19 @@ final class Stack implements AutoCloseable {
         return lines;
     }
 
+    /**
+     * How many "hello, world!" lines the workers printed since {@code since}: only the logs since
+     * then are read, so it stays quick however long the stack has run.
+     */
+    long hellosPrintedSince(java.time.Instant since) throws IOException, InterruptedException {
+        long n = 0;
+        for (String id : containers("hw-worker")) {
+            n += docker(Duration.ofSeconds(30), "logs", "--since", since.toString(), id).out().lines()
+                    .filter("hello, world!"::equals).count();
+        }
+        return n;
+    }
+
     /** How many "hello, world!" lines the workers printed, stopped containers included. */
     long hellosPrinted() throws IOException, InterruptedException {
         return workerOutput().stream().filter("hello, world!"::equals).count();

@@ -34,11 +34,6 @@ class RecoveryIT {
         jedis = redis.jedis(1);
     }
 
-    private long redisMillis() {
-        List<String> time = jedis.time();
-        return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
-    }
-
     /**
      * Leaves what a worker killed while holding hellos 1..count of client c-1-0 leaves behind: its
      * in-flight list, registration and last heartbeat; returns the in-flight list's key.
@@ -58,7 +53,7 @@ class RecoveryIT {
         // A worker that died holding three jobs: registered, silent for a minute. It had
         // claimed the third one, so the re-run may repeat a print and is flagged.
         String dead = "dead-worker";
-        String inflight = plantDeadWorker(dead, 3, redisMillis() - 60_000);
+        String inflight = plantDeadWorker(dead, 3, TestRedis.millis(jedis) - 60_000);
         jedis.setbit(KEYS.audit("c-1-0", 0), AuditBits.offset(3, AuditBits.CLAIMED), true);
 
         try (RunningWorker worker = RunningWorker.start(redis.url(1))) {

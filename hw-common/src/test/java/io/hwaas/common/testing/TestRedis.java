@@ -153,6 +153,12 @@ public final class TestRedis implements AutoCloseable, BeforeAllCallback, Before
         throw new AssertionError("no " + field + " in INFO " + section);
     }
 
+    /** Redis' clock in milliseconds, the one heartbeats and client records are stamped with. */
+    public static long millis(Jedis jedis) {
+        List<String> time = jedis.time();
+        return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+    }
+
     /** Jobs in every in-flight list of {@code keys}' queue, in database {@code db}. */
     public long inflight(io.hwaas.common.hello.Keys keys, int db) {
         try (Jedis jedis = jedis(db)) {

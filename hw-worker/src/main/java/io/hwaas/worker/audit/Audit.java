@@ -149,6 +149,29 @@ public final class Audit {
         long atRisk;
         long lostUnprinted;
         long lostNeverSent;
+
+        /**
+         * Counts a hello that is printed, waiting or dead-lettered, and says whether it was one of
+         * them; {@code countSubmitted} counts its submitted bit too (a first look at it).
+         */
+        boolean accounted(int flags, boolean countSubmitted, Pending pending, String client, long seq) {
+            if (countSubmitted && AuditBits.has(flags, AuditBits.SUBMITTED)) {
+                submitted++;
+            }
+            if (AuditBits.has(flags, AuditBits.PRINTED)) {
+                printed++;
+                if (AuditBits.has(flags, AuditBits.REPRINTED)) {
+                    duplicates++;
+                }
+            } else if (pending.contains(client, seq)) {
+                waiting++;
+            } else if (pending.deadLettered(client, seq)) {
+                deadLetteredHellos++;
+            } else {
+                return false;
+            }
+            return true;
+        }
     }
 
     /** Hellos that look lost, set apart by whether Redis ever had them; only the recheck's view is final. */
@@ -197,25 +220,15 @@ public final class Audit {
             long high = Math.min(expected, (block + 1) * AuditBits.BLOCK - 1);
             for (long seq = Math.max(first, block * AuditBits.BLOCK); seq <= high; seq++) {
                 int flags = bitmap == null ? 0 : AuditBits.flags(bitmap, seq);
-                boolean submitted = AuditBits.has(flags, AuditBits.SUBMITTED);
-                if (submitted) {
-                    tally.submitted++;
+                if (tally.accounted(flags, true, pending, client, seq)) {
+                    continue;
                 }
-                if (AuditBits.has(flags, AuditBits.PRINTED)) {
-                    tally.printed++;
-                    if (AuditBits.has(flags, AuditBits.REPRINTED)) {
-                        tally.duplicates++;
-                    }
-                } else if (pending.contains(client, seq)) {
-                    tally.waiting++;
-                } else if (pending.deadLettered(client, seq)) {
-                    tally.deadLetteredHellos++;
-                } else if (seq > sent && live) {
+                if (seq > sent && live) {
                     tally.held++;
                 } else if (seq > sent && (vanished || heldOnDisk)) {
                     tally.atRisk++;
                 } else {
-                    lost.add(seq, submitted);
+                    lost.add(seq, AuditBits.has(flags, AuditBits.SUBMITTED));
                 }
             }
         }
@@ -251,18 +264,9 @@ public final class Audit {
                             return value == null ? new byte[0] : value;
                         });
                         int flags = AuditBits.flags(bitmap, seq);
-                        boolean submitted = AuditBits.has(flags, AuditBits.SUBMITTED);
-                        if (submitted && !wasSubmitted) {
-                            tally.submitted++;
-                        }
-                        if (AuditBits.has(flags, AuditBits.PRINTED)) {
-                            tally.printed++;
-                        } else if (pending.contains(client, seq)) {
-                            tally.waiting++;
-                        } else if (pending.deadLettered(client, seq)) {
-                            tally.deadLetteredHellos++;
-                        } else {
-                            still.add(seq, submitted);
+                        // Sent meanwhile: its submitted bit was not counted on the first look.
+                        if (!tally.accounted(flags, !wasSubmitted, pending, client, seq)) {
+                            still.add(seq, AuditBits.has(flags, AuditBits.SUBMITTED));
                         }
                     }
                 }

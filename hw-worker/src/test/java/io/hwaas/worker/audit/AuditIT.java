@@ -38,11 +38,6 @@ class AuditIT {
         jedis = redis.jedis(1);
     }
 
-    private long redisMillis() {
-        List<String> time = jedis.time();
-        return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
-    }
-
     /** Records hellos {@code from..to} of {@code client} as sent and printed, as a run would leave them. */
     private void printed(String client, long from, long to) {
         Pipeline p = jedis.pipelined();
@@ -71,7 +66,7 @@ class AuditIT {
     void everyHelloPrintedIsOk() throws Exception {
         String box = container("ok");
         printed(box + "-0", 1, 500);
-        record(box, ClientRecord.STOPPED, 500, 500, redisMillis(), false);
+        record(box, ClientRecord.STOPPED, 500, 500, TestRedis.millis(jedis), false);
         Audit.Report report = Audits.of(jedis, KEYS);
         assertThat(report.printed()).as("printed").isEqualTo(500);
         assertThat(report.verdict()).as("verdict").isEqualTo(Audit.Verdict.OK);
@@ -94,7 +89,7 @@ class AuditIT {
         // The client's record says it made 120; only 100 reached Redis, and it stopped.
         String box = container("stopped");
         printed(box + "-0", 1, 100);
-        record(box, ClientRecord.STOPPED, 120, 120, redisMillis(), false);
+        record(box, ClientRecord.STOPPED, 120, 120, TestRedis.millis(jedis), false);
         Audit.Report report = Audits.of(jedis, KEYS);
         assertThat(report.lostNeverSent()).as("made and never sent").isEqualTo(20);
         assertThat(report.verdict()).as("verdict").isEqualTo(Audit.Verdict.LOST);
@@ -104,7 +99,7 @@ class AuditIT {
     void hellosHeldByARunningClientAreWaitingNotLost() throws Exception {
         String box = container("live");
         printed(box + "-0", 1, 100);
-        record(box, ClientRecord.RUNNING, 130, 100, redisMillis(), true);
+        record(box, ClientRecord.RUNNING, 130, 100, TestRedis.millis(jedis), true);
         Audit.Report report = Audits.of(jedis, KEYS);
         assertThat(report.heldByClients()).as("held by the client").isEqualTo(30);
         assertThat(report.lost()).as("lost").isZero();
@@ -116,7 +111,7 @@ class AuditIT {
         // Killed while Redis was unreachable: it reported 100 made, 90 sent, a minute ago.
         String box = container("vanished");
         printed(box + "-0", 1, 90);
-        record(box, ClientRecord.RUNNING, 100, 90, redisMillis() - 60_000, false);
+        record(box, ClientRecord.RUNNING, 100, 90, TestRedis.millis(jedis) - 60_000, false);
         Audit.Report report = Audits.of(jedis, KEYS);
         assertThat(report.verdict()).as("verdict").isEqualTo(Audit.Verdict.UNKNOWN);
         assertThat(report.unknownContainers()).as("containers it cannot account for").isEqualTo(1);
@@ -130,7 +125,7 @@ class AuditIT {
     void aClientThatStoppedHoldingHellosOnDiskIsNotYetOk() throws Exception {
         String box = container("on-disk");
         printed(box + "-0", 1, 50);
-        record(box, ClientRecord.STOPPED, 60, 50, redisMillis(), true);
+        record(box, ClientRecord.STOPPED, 60, 50, TestRedis.millis(jedis), true);
         Audit.Report report = Audits.of(jedis, KEYS);
         assertThat(report.atRisk()).as("held on disk").isEqualTo(10);
         assertThat(report.verdict()).as("verdict").isEqualTo(Audit.Verdict.UNKNOWN);
