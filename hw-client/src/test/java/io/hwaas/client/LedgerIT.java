@@ -53,6 +53,8 @@ class LedgerIT {
         ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> vars = builder.environment();
+        // Only what the test sets: a developer's own HWAAS_* settings must not change what it sees.
+        vars.keySet().removeIf(name -> name.startsWith("HWAAS_"));
         vars.put("REDIS_URL", redis.url(1));
         vars.put("HWAAS_METRICS_PORT", "0");
         vars.put("HWAAS_CLIENT_LEDGER_DIR", ledgers.toString());

@@ -24,7 +24,10 @@ public final class Variables {
     private Variables() {
     }
 
-    /** Every known variable and who reads it ({@code services}, {@code worker}, {@code client}, {@code hwaas}). */
+    /**
+     * Every known variable and who reads it ({@code services}, {@code worker}, {@code client},
+     * {@code hwaas}, {@code swarm}).
+     */
     public static Map<String, String> known() {
         return KNOWN;
     }

@@ -28,6 +28,6 @@ class VariablesTest {
         assertThat(Variables.known()).as("the list").containsKeys("REDIS_URL", "HWAAS_WORKER_THREADS",
                 "HWAAS_CLIENT_LEDGER_DIR", "HWAAS_REDIS_SENTINELS", "HWAAS_COMPOSE");
         assertThat(Variables.known().values()).as("who reads them")
-                .containsOnly("services", "worker", "client", "hwaas");
+                .containsOnly("services", "worker", "client", "hwaas", "swarm");
     }
 }

@@ -21,22 +21,33 @@ local ttl = ARGV[1]
 local maxEntries, maxBytes = tonumber(ARGV[2]), tonumber(ARGV[3])
 local keepWhole, prefixBytes = tonumber(ARGV[4]), tonumber(ARGV[5])
 local n = tonumber(ARGV[8])
-local expired = {}
+-- One BITFIELD per audit key (a backlog's hellos share blocks), in chunks that unpack() can pass.
+local groups, order = {}, {}
 local at = 9
 for _ = 1, n do
   local key, base, reprint = ARGV[at], tonumber(ARGV[at + 1]), ARGV[at + 2]
-  -- pcall: a damaged audit key (reported when the batch was marked) must not block the batch.
-  local marked
-  if reprint == '1' then
-    marked = redis.pcall('BITFIELD', key, 'SET', 'u1', base + 2, 1, 'SET', 'u1', base + 3, 1)
-  else
-    marked = redis.pcall('SETBIT', key, base + 2, 1)
+  if not groups[key] then
+    groups[key] = {}
+    order[#order + 1] = key
   end
-  if not expired[key] and not (type(marked) == 'table' and marked.err) then
-    redis.call('EXPIRE', key, ttl, 'NX')
-    expired[key] = true
+  local group = groups[key]
+  group[#group + 1] = 'SET'; group[#group + 1] = 'u1'; group[#group + 1] = base + 2; group[#group + 1] = 1
+  if reprint == '1' then
+    group[#group + 1] = 'SET'; group[#group + 1] = 'u1'; group[#group + 1] = base + 3; group[#group + 1] = 1
   end
   at = at + 3
+end
+for _, key in ipairs(order) do
+  local ops = groups[key]
+  local damaged = false
+  for from = 1, #ops, 4000 do
+    -- pcall: a damaged audit key (reported when the batch was marked) must not block the batch.
+    local marked = redis.pcall('BITFIELD', key, unpack(ops, from, math.min(#ops, from + 3999)))
+    damaged = damaged or (type(marked) == 'table' and marked.err ~= nil)
+  end
+  if not damaged then
+    redis.call('EXPIRE', key, ttl, 'NX')
+  end
 end
 
 local function utf8Prefix(s, bytes)

@@ -9,20 +9,42 @@
 -- no audit key may live for ever. allow-oom: draining a full Redis must not stop here.
 local ttl = ARGV[1]
 local flags = {}
-local expired = {}
+-- One BITFIELD per audit key (a backlog's hellos share blocks), in chunks that unpack() can pass.
+local groups, order = {}, {}
 for i = 1, #KEYS do
   local key = KEYS[i]
-  local base = tonumber(ARGV[i + 1])
-  local bits = redis.pcall('BITFIELD', key, 'GET', 'u1', base, 'SET', 'u1', base + 1, 1, 'GET', 'u1', base + 2)
-  if bits.err then
-    flags[i] = -1
-    expired[key] = true
-  else
-    flags[i] = bits[1] + 2 * bits[2] + 4 * bits[3]
+  if not groups[key] then
+    groups[key] = {}
+    order[#order + 1] = key
   end
-  if not expired[key] then
+  local group = groups[key]
+  group[#group + 1] = i
+end
+for _, key in ipairs(order) do
+  local group = groups[key]
+  local damaged = false
+  for from = 1, #group, 500 do
+    local args, members = {}, {}
+    for j = from, math.min(#group, from + 499) do
+      local i = group[j]
+      local base = tonumber(ARGV[i + 1])
+      members[#members + 1] = i
+      args[#args + 1] = 'GET'; args[#args + 1] = 'u1'; args[#args + 1] = base
+      args[#args + 1] = 'SET'; args[#args + 1] = 'u1'; args[#args + 1] = base + 1; args[#args + 1] = 1
+      args[#args + 1] = 'GET'; args[#args + 1] = 'u1'; args[#args + 1] = base + 2
+    end
+    local bits = redis.pcall('BITFIELD', key, unpack(args))
+    for n, i in ipairs(members) do
+      if bits.err then
+        flags[i] = -1
+        damaged = true
+      else
+        flags[i] = bits[3 * n - 2] + 2 * bits[3 * n - 1] + 4 * bits[3 * n]
+      end
+    end
+  end
+  if not damaged then
     redis.call('EXPIRE', key, ttl, 'NX')
-    expired[key] = true
   end
 end
 return flags

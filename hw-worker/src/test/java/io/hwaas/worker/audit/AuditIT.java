@@ -165,6 +165,8 @@ class AuditIT {
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx96m", "-XX:+ExitOnOutOfMemoryError", "-cp",
                 System.getProperty("java.class.path"), "io.hwaas.worker.Main", "audit", "--json")
                 .redirectErrorStream(true).redirectOutput(out.toFile());
+        // Only what the test sets: a developer's own HWAAS_* settings must not change what it sees.
+        builder.environment().keySet().removeIf(name -> name.startsWith("HWAAS_"));
         builder.environment().put("REDIS_URL", redis.url(1));
         Process audit = builder.start();
         assertThat(audit.waitFor(3, TimeUnit.MINUTES)).as("the audit finishes").isTrue();
