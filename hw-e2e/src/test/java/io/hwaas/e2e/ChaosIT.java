@@ -183,31 +183,22 @@ class ChaosIT {
     private double awaitPrinted(Orphan orphan, Duration timeout) throws Exception {
         String key = KEYS.audit(orphan.client(), AuditBits.block(orphan.seq()));
         String offset = Long.toString(AuditBits.offset(orphan.seq(), AuditBits.PRINTED));
-        long deadline = orphan.killedAtNanos() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if ("1".equals(stack.redis("GETBIT", key, offset))) {
-                return Math.round((System.nanoTime() - orphan.killedAtNanos()) / 1e8) / 10.0;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("orphan " + orphan.client() + ":" + orphan.seq() + " not printed within " + timeout);
+        Duration left = timeout.minusNanos(System.nanoTime() - orphan.killedAtNanos());
+        await("orphan " + orphan.client() + ":" + orphan.seq() + " printed").atMost(left)
+                .pollInterval(Duration.ofMillis(100)).until(() -> "1".equals(stack.redis("GETBIT", key, offset)));
+        return Math.round((System.nanoTime() - orphan.killedAtNanos()) / 1e8) / 10.0;
     }
 
-    private void awaitDrained(Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
+    private void awaitDrained(Duration timeout) {
+        await("queue and in-flight lists drained").atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> {
             long inflight = 0;
             for (String key : stack.redis("--raw", "KEYS", KEYS.inflightPattern()).lines().toList()) {
                 if (!key.isBlank()) {
                     inflight += Long.parseLong(stack.redis("LLEN", key));
                 }
             }
-            if (inflight == 0 && "0".equals(stack.redis("LLEN", KEYS.queue()))) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("queue and in-flight lists not drained within " + timeout);
+            return inflight == 0 && "0".equals(stack.redis("LLEN", KEYS.queue()));
+        });
     }
 
     private List<String> running(String service) throws Exception {

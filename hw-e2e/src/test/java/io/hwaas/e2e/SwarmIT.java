@@ -321,37 +321,19 @@ class SwarmIT {
                 .out().trim());
     }
 
-    private static void awaitHellosSince(Instant since, long count, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long seen;
-        while ((seen = hellosSince(since)) < count) {
-            assertThat(System.nanoTime()).as("at least " + count + " hellos printed within " + timeout + " of " + since
-                    + " (seen " + seen + ")").isLessThan(deadline);
-            Thread.sleep(1000);
-        }
+    private static void awaitHellosSince(Instant since, long count, Duration timeout) {
+        org.awaitility.Awaitility.await("at least " + count + " hellos printed since " + since).atMost(timeout)
+                .pollInterval(Duration.ofSeconds(1)).until(() -> hellosSince(since) >= count);
     }
 
-    private static void awaitHellosOn(String name, long count, Duration timeout) throws Exception {
+    private static void awaitHellosOn(String name, long count, Duration timeout) {
         SwarmCluster.Node node = cluster.node(Integer.parseInt(name.substring(4)));
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (hellosOn(node, null) < count) {
-            assertThat(System.nanoTime()).as("a worker on " + name + " prints hellos within " + timeout).isLessThan(deadline);
-            Thread.sleep(1000);
-        }
+        org.awaitility.Awaitility.await("a worker on " + name + " prints hellos").atMost(timeout)
+                .pollInterval(Duration.ofSeconds(1)).until(() -> hellosOn(node, null) >= count);
     }
 
-    @FunctionalInterface
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void awaitTasks(Duration timeout, String what, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.holds()) {
-            assertThat(System.nanoTime()).as(what + " within " + timeout + ": workers " + runningTasks(WORKER)
-                    + ", clients " + runningTasks(CLIENT)).isLessThan(deadline);
-            Thread.sleep(1000);
-        }
+    private static void awaitTasks(Duration timeout, String what, java.util.concurrent.Callable<Boolean> condition) {
+        org.awaitility.Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofSeconds(1)).until(condition);
     }
 
     /**
