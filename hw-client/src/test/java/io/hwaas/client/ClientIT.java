@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import net.greghaines.jesque.Job;
 import net.greghaines.jesque.json.ObjectMapperFactory;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
@@ -27,12 +26,7 @@ class ClientIT {
     private static final Keys KEYS = new Keys("resque", "hello");
     @RegisterExtension
     static final TestRedis redis = TestRedis.perClass();
-    private Jedis jedis;
-
-    @BeforeEach
-    void connect() {
-        jedis = redis.jedis(1);
-    }
+    private final Jedis jedis = redis.db();
 
     private ClientProcess start(String... env) {
         Map<String, String> vars = new HashMap<>();
@@ -168,9 +162,7 @@ class ClientIT {
     void reconnectsAfterARedisRestart() throws Exception {
         ClientProcess client = start("HWAAS_CLIENT_INTERVAL", "100ms");
         await("first hellos").atMost(Duration.ofSeconds(10)).until(() -> jedis.llen(KEYS.queue()) > 0);
-        jedis.close();
         redis.restart();
-        jedis = redis.jedis(1);
         long after = jedis.llen(KEYS.queue());
         await("hellos after the restart").atMost(Duration.ofSeconds(20)).until(() -> jedis.llen(KEYS.queue()) > after + 5);
         client.stop();

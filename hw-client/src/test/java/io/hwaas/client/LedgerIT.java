@@ -21,7 +21,6 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import net.greghaines.jesque.Job;
 import net.greghaines.jesque.json.ObjectMapperFactory;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,15 +36,10 @@ class LedgerIT {
     private static final Keys KEYS = new Keys("resque", "hello");
     @RegisterExtension
     static final TestRedis redis = TestRedis.perClass();
-    private Jedis jedis;
+    private final Jedis jedis = redis.db();
 
     @TempDir
     Path ledgers;
-
-    @BeforeEach
-    void connect() {
-        jedis = redis.jedis(1);
-    }
 
     /** The real client's Main in a JVM of its own, so that it can be killed like a container. */
     private Process fork(Path log, String... env) throws Exception {

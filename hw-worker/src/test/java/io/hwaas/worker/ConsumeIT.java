@@ -18,7 +18,6 @@ import java.util.List;
 import net.greghaines.jesque.ConfigBuilder;
 import net.greghaines.jesque.Job;
 import net.greghaines.jesque.client.ClientImpl;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,12 +33,7 @@ class ConsumeIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     @RegisterExtension
     static final TestRedis redis = TestRedis.perClass();
-    private Jedis jedis;
-
-    @BeforeEach
-    void connect() {
-        jedis = redis.jedis(1);
-    }
+    private final Jedis jedis = redis.db();
 
     private long inflight() {
         return redis.inflight(KEYS, 1);

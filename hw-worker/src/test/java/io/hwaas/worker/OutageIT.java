@@ -8,7 +8,6 @@ import io.hwaas.common.testing.TestHellos;
 import io.hwaas.common.testing.TestRedis;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
@@ -18,12 +17,7 @@ class OutageIT {
     private static final Keys KEYS = new Keys("resque", "hello");
     @RegisterExtension
     static final TestRedis redis = TestRedis.perClass();
-    private Jedis jedis;
-
-    @BeforeEach
-    void connect() {
-        jedis = redis.jedis(1);
-    }
+    private final Jedis jedis = redis.db();
 
     @Test
     void survivesRedisRestartsAndFreezes() throws Exception {
@@ -31,9 +25,7 @@ class OutageIT {
             TestHellos.enqueue(jedis, KEYS, "c-1-0", 1, 5);
             await("before the restart").atMost(Duration.ofSeconds(10)).until(() -> worker.lines().size() == 5);
 
-            jedis.close();
             redis.restart();
-            jedis = redis.jedis(1);
             TestHellos.enqueue(jedis, KEYS, "c-1-0", 6, 10);
             await("after the restart").atMost(Duration.ofSeconds(30)).until(() -> worker.lines().size() == 10);
 

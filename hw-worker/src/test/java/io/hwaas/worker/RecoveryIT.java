@@ -17,7 +17,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
@@ -27,12 +26,7 @@ class RecoveryIT {
     private static final Keys KEYS = new Keys("resque", "hello");
     @RegisterExtension
     static final TestRedis redis = TestRedis.perClass();
-    private Jedis jedis;
-
-    @BeforeEach
-    void connect() {
-        jedis = redis.jedis(1);
-    }
+    private final Jedis jedis = redis.db();
 
     /**
      * Leaves what a worker killed while holding hellos 1..count of client c-1-0 leaves behind: its

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -24,12 +25,15 @@ import redis.clients.jedis.Jedis;
  * <p>Either start one for a block ({@link #start}), or share one across a test class as an
  * extension ({@link #perClass}).
  */
-public final class TestRedis implements AutoCloseable, BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
+public final class TestRedis implements AutoCloseable, BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
+        AfterAllCallback {
     /** The image the stack and the tests use unless told otherwise. */
     public static final String DEFAULT_IMAGE = "redis:7.4";
 
     private GenericContainer<?> container;
     private int port;
+    /** The current test's connection to database 1 ({@link #db}). */
+    private Jedis db;
 
     private TestRedis() {
     }
@@ -99,6 +103,14 @@ public final class TestRedis implements AutoCloseable, BeforeAllCallback, Before
     }
 
     @Override
+    public void afterEach(ExtensionContext context) {
+        if (db != null) {
+            db.close();
+            db = null;
+        }
+    }
+
+    @Override
     public void afterAll(ExtensionContext context) {
         close();
     }
@@ -114,6 +126,18 @@ public final class TestRedis implements AutoCloseable, BeforeAllCallback, Before
 
     public int port() {
         return port;
+    }
+
+    /**
+     * With {@link #perClass}: the current test's connection to database 1, where the tests keep
+     * their data; closed after the test, and it follows a {@link #restart}. For a field
+     * initialiser: {@code private final Jedis jedis = redis.db();}.
+     */
+    public Jedis db() {
+        if (db == null) {
+            db = jedis(1);
+        }
+        return db;
     }
 
     /** A fresh connection on database {@code db}; close it. */
@@ -141,6 +165,12 @@ public final class TestRedis implements AutoCloseable, BeforeAllCallback, Before
                         return "PONG".equals(jedis.ping());
                     }
                 });
+        if (db != null) {
+            // Its socket died with the server. Jedis reconnects on the next command, but its
+            // disconnect() forgets the database: select it again.
+            db.disconnect();
+            db.select(1);
+        }
     }
 
     /** A numeric field of Redis' INFO, asked on {@code jedis} (a new connection would count in the stats). */

@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,12 +30,7 @@ class AuditIT {
     private static final Keys KEYS = new Keys("resque", "hello");
     @RegisterExtension
     static final TestRedis redis = TestRedis.perClass();
-    private Jedis jedis;
-
-    @BeforeEach
-    void connect() {
-        jedis = redis.jedis(1);
-    }
+    private final Jedis jedis = redis.db();
 
     /** Records hellos {@code from..to} of {@code client} as sent and printed, as a run would leave them. */
     private void printed(String client, long from, long to) {
