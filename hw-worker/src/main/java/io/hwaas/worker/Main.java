@@ -8,6 +8,7 @@ import io.hwaas.runtime.Signals;
 import io.hwaas.worker.audit.AuditCommand;
 import io.hwaas.worker.audit.KeysCommand;
 import io.hwaas.worker.audit.StatusCommand;
+import io.hwaas.worker.bench.AuditBench;
 import io.hwaas.worker.bench.DrainBench;
 import io.hwaas.worker.bench.LatencyBench;
 import io.hwaas.worker.consume.LinePrinter;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts a worker, or with an argument runs one of the operator commands that share the
  * worker's image: {@code audit}, {@code status}, {@code keys}, {@code bench-drain},
- * {@code bench-latency}.
+ * {@code bench-latency}, {@code bench-audit-fill}.
  */
 public final class Main {
     static {
@@ -47,10 +48,11 @@ public final class Main {
                 case "keys" -> KeysCommand.main(env, rest);
                 case "bench-drain" -> DrainBench.main(env, rest);
                 case "bench-latency" -> LatencyBench.main(env, rest);
+                case "bench-audit-fill" -> AuditBench.main(env, rest);
                 case "train" -> Training.run();
                 default -> {
                     System.err.println("unknown command '" + command + "'; expected no argument (run the worker),"
-                            + " audit, status, keys, bench-drain or bench-latency");
+                            + " audit, status, keys, bench-drain, bench-latency or bench-audit-fill");
                     yield Service.EXIT_USAGE;
                 }
             };

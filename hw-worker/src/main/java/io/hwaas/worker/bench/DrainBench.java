@@ -40,7 +40,7 @@ public final class DrainBench {
     }
 
     public static int main(Env env, String[] args) throws Exception {
-        int count = Integer.parseInt(CommandLine.value(args, "--count", "200000"));
+        int count = CommandLine.number(args, "--count", 200_000, 1, 100_000_000);
         if (CommandLine.has(args, "--fill-only")) {
             WorkerConfig config = WorkerConfig.fromEnv(env, "bench-fill");
             try (Jedis jedis = RedisConnector.of(config.common().redis(), "bench-fill").open(Duration.ZERO)) {
@@ -49,7 +49,7 @@ public final class DrainBench {
             System.out.println("filled " + count);
             return 0;
         }
-        int runs = Integer.parseInt(CommandLine.value(args, "--runs", "3"));
+        int runs = CommandLine.number(args, "--runs", 3, 1, 100);
         String out = CommandLine.value(args, "--out", "/tmp/hellos.out");
         int[] threadCounts = Arrays.stream(CommandLine.value(args, "--threads", "1,2,4,8").split(","))
                 .mapToInt(Integer::parseInt).toArray();

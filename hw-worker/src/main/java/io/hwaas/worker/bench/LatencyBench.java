@@ -18,8 +18,8 @@ public final class LatencyBench {
     }
 
     public static int main(Env env, String[] args) throws Exception {
-        int window = Integer.parseInt(CommandLine.value(args, "--window", "30"));
-        int windows = Integer.parseInt(CommandLine.value(args, "--windows", "3"));
+        int window = CommandLine.number(args, "--window", 30, 1, 3600);
+        int windows = CommandLine.number(args, "--windows", 3, 1, 1000);
         WorkerConfig config = WorkerConfig.fromEnv(env, "bench-latency");
         double[][] results = new double[windows][];
         try (Jedis jedis = RedisConnector.of(config.common().redis(), "bench-latency").open(Duration.ZERO)) {

@@ -2,6 +2,7 @@ package io.hwaas.worker.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hwaas.common.config.Env;
 import io.hwaas.common.hello.AuditBits;
 import io.hwaas.common.hello.ClientIds;
 import io.hwaas.common.hello.ClientRecord;
@@ -10,6 +11,7 @@ import io.hwaas.common.redis.Pipelines;
 import io.hwaas.common.testing.TestHellos;
 import io.hwaas.common.testing.TestRedis;
 import io.hwaas.worker.Audits;
+import io.hwaas.worker.bench.AuditBench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -167,5 +169,20 @@ class AuditIT {
         String output = Files.readString(out);
         assertThat(audit.exitValue()).as("exit status (3 would be the JVM out of memory): " + output).isZero();
         assertThat(output).as("its report").contains("\"queued\":1500000", "\"verdict\":\"OK\"");
+    }
+
+    @Test
+    void theBenchmarksLongDayIsAHistoryTheAuditBalances() throws Exception {
+        // ./hwaas bench times the audit on what bench-audit-fill leaves: that must be a history in
+        // which every hello is accounted for, or the figure would time a different audit.
+        int status = AuditBench.main(new Env(Map.of("REDIS_URL", redis.url(1))),
+                new String[] {"--containers", "2", "--clients", "3", "--seconds", "10000", "--queued", "5000"});
+        assertThat(status).as("exit status").isZero();
+        Audit.Report report = Audits.of(jedis, KEYS);
+        assertThat(report.clients()).as("six logical clients and the backlog's").isEqualTo(7);
+        assertThat(report.submitted()).as("submitted").isEqualTo(2 * 3 * 10_000 + 5000);
+        assertThat(report.printed()).as("printed").isEqualTo(2 * 3 * 10_000);
+        assertThat(report.waiting()).as("waiting").isEqualTo(5000);
+        assertThat(report.verdict()).as("verdict").isEqualTo(Audit.Verdict.OK);
     }
 }
