@@ -11,7 +11,8 @@ import java.time.Duration;
  *
  * @param common the settings both services share
  * @param threads {@code HWAAS_WORKER_THREADS}: consumer threads, each with its own connection (2)
- * @param batchSize {@code HWAAS_WORKER_BATCH}: most jobs a consumer claims at once (100)
+ * @param batchSize {@code HWAAS_WORKER_BATCH}: most jobs a consumer claims at once (100, or 500 when
+ *     writes wait for replicas)
  * @param blockTimeout {@code HWAAS_WORKER_BLOCK_TIMEOUT}: how long an idle consumer blocks in BLMOVE (5s)
  * @param heartbeat {@code HWAAS_HEARTBEAT_INTERVAL}: liveness and recovery period (1s)
  * @param deadAfter {@code HWAAS_WORKER_DEAD_AFTER}: silence after which a worker's jobs are recovered
@@ -36,7 +37,10 @@ public record WorkerConfig(CommonConfig common, int threads, int batchSize, Dura
     public static WorkerConfig fromEnv(Env env, String defaultName) {
         CommonConfig common = CommonConfig.fromEnv(env);
         int threads = env.integer("HWAAS_WORKER_THREADS", 2, 1, 64);
-        int batch = env.integer("HWAAS_WORKER_BATCH", 100, 1, 1000);
+        // Waiting for a replica costs a round trip per batch, not per hello: larger batches under
+        // WAIT keep one worker's drain near the single Redis' (docs/performance.md). Larger
+        // batches only matter with a backlog; they also mean more reprints when a worker dies in it.
+        int batch = env.integer("HWAAS_WORKER_BATCH", common.redis().waitReplicas() > 0 ? 500 : 100, 1, 1000);
         Duration block = env.duration("HWAAS_WORKER_BLOCK_TIMEOUT", Duration.ofSeconds(5),
                 Duration.ofMillis(100), Duration.ofMinutes(1));
         Duration heartbeat = env.duration("HWAAS_HEARTBEAT_INTERVAL", Duration.ofSeconds(1),

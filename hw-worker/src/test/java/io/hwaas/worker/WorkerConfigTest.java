@@ -58,6 +58,14 @@ class WorkerConfigTest {
     }
 
     @Test
+    void writesThatWaitForReplicasTakeLargerBatches() {
+        assertThat(WorkerConfig.fromEnv(env("HWAAS_REDIS_WAIT_REPLICAS", "1"), "host-abc").batchSize())
+                .as("default batch under WAIT").isEqualTo(500);
+        assertThat(WorkerConfig.fromEnv(env("HWAAS_REDIS_WAIT_REPLICAS", "1", "HWAAS_WORKER_BATCH", "20"), "host-abc")
+                .batchSize()).as("a batch set explicitly").isEqualTo(20);
+    }
+
+    @Test
     void badThreads() {
         assertRejected("HWAAS_WORKER_THREADS", "0");
         assertRejected("HWAAS_WORKER_THREADS", "65");

@@ -45,7 +45,7 @@ public final class AuditBench {
             history(jedis, common, containers, clients, seconds, now);
             DrainBench.fill(jedis, common, queued);
         }
-        System.out.printf("filled %d logical clients × %d printed hellos, %d queued%n", containers * clients, seconds,
+        System.out.printf("filled %d logical clients x %d printed hellos, %d queued%n", containers * clients, seconds,
                 queued);
         return 0;
     }

@@ -2,11 +2,12 @@ package io.hwaas.worker.bench;
 
 import io.hwaas.common.config.Env;
 import io.hwaas.common.redis.RedisConnector;
+import io.hwaas.common.redis.RedisSession;
+import io.hwaas.runtime.Service;
 import io.hwaas.worker.CommandLine;
 import io.hwaas.worker.WorkerConfig;
 import io.hwaas.worker.audit.StatusCommand;
 import java.time.Duration;
-import redis.clients.jedis.Jedis;
 
 /**
  * {@code bench-latency [--window 30] [--windows 3]}: enqueue-to-print latency and the hello
@@ -14,6 +15,8 @@ import redis.clients.jedis.Jedis;
  * start-up backlog does not count. Prints one line per window and the median of the windows.
  */
 public final class LatencyBench {
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
     private LatencyBench() {
     }
 
@@ -22,12 +25,16 @@ public final class LatencyBench {
         int windows = CommandLine.number(args, "--windows", 3, 1, 1000);
         WorkerConfig config = WorkerConfig.fromEnv(env, "bench-latency");
         double[][] results = new double[windows][];
-        try (Jedis jedis = RedisConnector.of(config.common().redis(), "bench-latency").open(Duration.ZERO)) {
-            StatusCommand.Status before = StatusCommand.read(jedis, config.common().keys(), config.deadAfter());
+        // The stack under measurement may be overloaded or fail over (Sentinel can promote a
+        // replica when the host is saturated): follow the primary and retry each read for a while,
+        // as the services do, rather than end the measurement on one slow reply.
+        try (RedisSession session = RedisSession.to(RedisConnector.of(config.common().redis(), "hwaas-bench-latency"),
+                "bench-latency").build()) {
+            StatusCommand.Status before = read(session, config);
             for (int w = 0; w < windows; w++) {
                 long start = System.nanoTime();
                 Thread.sleep(window * 1000L);
-                StatusCommand.Status after = StatusCommand.read(jedis, config.common().keys(), config.deadAfter());
+                StatusCommand.Status after = read(session, config);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 long[] delta = new long[after.latencyBuckets().length];
                 for (int i = 0; i < delta.length; i++) {
@@ -42,18 +49,27 @@ public final class LatencyBench {
                         w + 1, results[w][0], results[w][1], results[w][2], results[w][3], results[w][4]);
                 before = after;
             }
+        } catch (RedisSession.GaveUp e) {
+            System.err.println("bench-latency: " + e.getMessage() + ": Redis did not answer for "
+                    + PATIENCE.toSeconds() + " s; no figure");
+            return Service.EXIT_UNAVAILABLE;
         }
         System.out.printf("median: %.0f hellos/s (expected %.0f), p50 %.2f ms, p95 %.2f ms, p99 %.2f ms%n",
                 median(results, 0), median(results, 1), median(results, 2), median(results, 3), median(results, 4));
         return 0;
     }
 
+    private static StatusCommand.Status read(RedisSession session, WorkerConfig config)
+            throws InterruptedException, RedisSession.GaveUp {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        return session.retry("reading the status", () -> System.nanoTime() < deadline,
+                jedis -> StatusCommand.read(jedis, config.common().keys(), config.deadAfter()));
+    }
+
+    /** The median of a column over the windows that have a value (a window with nothing printed has no latency). */
     private static double median(double[][] rows, int column) {
-        double[] values = new double[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            values[i] = rows[i][column];
-        }
-        java.util.Arrays.sort(values);
-        return values[values.length / 2];
+        double[] values = java.util.Arrays.stream(rows).mapToDouble(row -> row[column]).filter(v -> !Double.isNaN(v))
+                .sorted().toArray();
+        return values.length == 0 ? Double.NaN : values[values.length / 2];
     }
 }
