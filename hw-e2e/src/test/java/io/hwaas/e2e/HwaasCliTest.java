@@ -34,26 +34,13 @@ class HwaasCliTest {
 
     private Path bin;
 
-    private record Result(int exit, String stdout, String stderr) {
-        String describe() {
-            return "exit " + exit + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
-        }
-    }
-
-    private static Path root() {
-        return Repository.root();
-    }
-
-    private static Path which(String name) {
-        return Repository.onPath(name);
-    }
 
     @BeforeEach
     void sandboxPath() throws IOException {
         // Outside the @TempDir, whose clean-up warns about every link to a file outside it.
         bin = Files.createTempDirectory("hwaas-cli-bin");
         for (String tool : TOOLS) {
-            Path target = which(tool);
+            Path target = Repository.onPath(tool);
             if (target == null) {
                 assertThat(REQUIRED_TOOLS).as("the script needs " + tool + " on this machine").doesNotContain(tool);
                 continue;
@@ -87,7 +74,7 @@ class HwaasCliTest {
     private Path fakeDocker(String body) throws IOException {
         Path calls = temp.resolve("docker-calls");
         Path docker = bin.resolve("docker");
-        Files.writeString(docker, "#!" + which("bash") + "\n"
+        Files.writeString(docker, "#!" + Repository.onPath("bash") + "\n"
                 + "printf '%s\\n' \"$*\" >> '" + calls + "'\n"
                 + body
                 + "exit 1\n", StandardCharsets.UTF_8);
@@ -108,7 +95,7 @@ class HwaasCliTest {
     private Path workingDocker(long memTotal, String cases) throws IOException {
         Path calls = temp.resolve("docker-calls");
         Path docker = bin.resolve("docker");
-        Files.writeString(docker, "#!" + which("bash") + "\n"
+        Files.writeString(docker, "#!" + Repository.onPath("bash") + "\n"
                 + "printf '%s\\n' \"$*\" >> '" + calls + "'\n"
                 + "case \"$1 $2\" in\n"
                 + cases
@@ -130,23 +117,23 @@ class HwaasCliTest {
                 "hw-common/src/main/resources/io/hwaas/common/config/variables.txt")) {
             Path copy = checkout.resolve(file);
             Files.createDirectories(copy.getParent());
-            Files.copy(root().resolve(file), copy, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            Files.copy(Repository.root().resolve(file), copy, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         }
         return checkout;
     }
 
-    private Result hwaas(String... args) throws IOException, InterruptedException {
+    private Outcome hwaas(String... args) throws IOException, InterruptedException {
         return hwaas(Map.of(), args);
     }
 
-    private Result hwaas(Map<String, String> extraEnv, String... args) throws IOException, InterruptedException {
-        return hwaasIn(root(), extraEnv, args);
+    private Outcome hwaas(Map<String, String> extraEnv, String... args) throws IOException, InterruptedException {
+        return hwaasIn(Repository.root(), extraEnv, args);
     }
 
-    private Result hwaasIn(Path checkout, Map<String, String> extraEnv, String... args)
+    private Outcome hwaasIn(Path checkout, Map<String, String> extraEnv, String... args)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(which("bash").toString());
+        command.add(Repository.onPath("bash").toString());
         command.add(checkout.resolve("hwaas").toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(temp.toFile());
@@ -166,10 +153,10 @@ class HwaasCliTest {
             process.waitFor(5, TimeUnit.SECONDS);
             return fail("hwaas " + String.join(" ", args) + " did not finish within " + TIMEOUT_SECONDS + "s");
         }
-        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        return new Outcome(process.exitValue(), Files.readString(out), Files.readString(err));
     }
 
-    private Result assertUsageError(String what, Result result, String... messages) {
+    private Outcome assertUsageError(String what, Outcome result, String... messages) {
         assertThat(result.exit()).as(what + ": exit status 2\n" + result.describe()).isEqualTo(2);
         assertThat(result.stderr()).as(what + ": stderr\n" + result.describe()).contains(messages);
         assertThat(result.stdout()).as(what + ": nothing on stdout\n" + result.describe()).isEmpty();
@@ -218,7 +205,7 @@ class HwaasCliTest {
 
     @Test
     void zeroWorkersWithClientsWouldPrintNothing() throws Exception {
-        Result result = assertUsageError("0 workers, 5 clients", hwaas("0", "5"), "0 workers with 5 client(s)",
+        Outcome result = assertUsageError("0 workers, 5 clients", hwaas("0", "5"), "0 workers with 5 client(s)",
                 "start at least one worker");
         assertThat(result.stderr()).as("says nothing would print").contains("nothing prints");
     }
@@ -242,7 +229,7 @@ class HwaasCliTest {
     @Test
     void helpExitsZeroWithUsage() throws Exception {
         for (String[] args : new String[][] {{"--help"}, {"-h"}, {"help"}, {"-k", "5", "1", "1", "--help"}}) {
-            Result result = hwaas(args);
+            Outcome result = hwaas(args);
             String what = String.join(" ", args);
             assertThat(result.exit()).as(what + ": exit status 0\n" + result.describe()).isZero();
             assertThat(result.stdout()).as(what + ": usage on stdout").contains("Usage:", "WORKERS CLIENTS",
@@ -254,7 +241,7 @@ class HwaasCliTest {
     @Test
     void dockerNotInstalled() throws Exception {
         assertThat(bin.resolve("docker")).as("sandbox has no docker").doesNotExist();
-        Result result = assertUsageError("no docker", hwaas("1", "1"), "Docker is not installed");
+        Outcome result = assertUsageError("no docker", hwaas("1", "1"), "Docker is not installed");
         assertThat(result.stderr()).as("points at the installation").contains("Install Docker",
                 "https://docs.docker.com/get-docker/");
     }
@@ -262,7 +249,7 @@ class HwaasCliTest {
     @Test
     void dockerDaemonNotRunning() throws Exception {
         Path calls = fakeDockerWithoutDaemon();
-        Result result = assertUsageError("daemon down", hwaas("1", "1"), "the Docker daemon is not running");
+        Outcome result = assertUsageError("daemon down", hwaas("1", "1"), "the Docker daemon is not running");
         assertThat(result.stderr()).as("says how to start it").contains("Start Docker");
         assertThat(Files.readAllLines(calls)).as("only 'docker info' was tried").containsExactly("info");
     }
@@ -270,7 +257,7 @@ class HwaasCliTest {
     @Test
     void composeChoiceMustBeOneOfTheTwo() throws Exception {
         fakeDockerWithoutComposePlugin();
-        Result result = assertUsageError("HWAAS_COMPOSE=podman-compose",
+        Outcome result = assertUsageError("HWAAS_COMPOSE=podman-compose",
                 hwaas(Map.of("HWAAS_COMPOSE", "podman-compose"), "1", "1"),
                 "HWAAS_COMPOSE must be 'docker compose' or 'docker-compose'", "'podman-compose'");
         assertThat(bin.resolve("docker-compose")).as("sandbox has no docker-compose").doesNotExist();
@@ -311,7 +298,7 @@ class HwaasCliTest {
     @Test
     void tenWorkersAndAThousandClientsArePackedToFitTheHost() throws Exception {
         Path calls = workingDocker(4L << 30);
-        Result result = hwaasIn(checkout(), Map.of(), "-d", "10", "1000");
+        Outcome result = hwaasIn(checkout(), Map.of(), "-d", "10", "1000");
         assertThat(result.exit()).as("exit status\n" + result.describe()).isZero();
         // 4 GiB leaves 3276 MiB: 112 containers of 20 MiB, 10 workers of 64 and Redis fit; 125 would not.
         assertThat(result.stderr()).as("says what it chose and why").contains("Packing 9 logical clients per container",
@@ -324,7 +311,7 @@ class HwaasCliTest {
     @Test
     void minusKOneForcesOneClientPerContainer() throws Exception {
         Path calls = workingDocker(4L << 30);
-        Result result = hwaasIn(checkout(), Map.of(), "-d", "-k", "1", "10", "1000");
+        Outcome result = hwaasIn(checkout(), Map.of(), "-d", "-k", "1", "10", "1000");
         assertThat(result.exit()).as("exit status\n" + result.describe()).isZero();
         assertThat(result.stderr()).as("no packing, but a warning").doesNotContain("Packing").contains("warning");
         assertThat(Files.readString(calls)).as("what Compose was asked").contains("--scale hw-client=1000");
@@ -333,7 +320,7 @@ class HwaasCliTest {
     @Test
     void aMisspeltVariableIsReportedWithTheOneMeant() throws Exception {
         workingDocker(16L << 30);
-        Result result = hwaasIn(checkout(), Map.of("HWAAS_WORKER_THREAD", "8"), "-d", "1", "1");
+        Outcome result = hwaasIn(checkout(), Map.of("HWAAS_WORKER_THREAD", "8"), "-d", "1", "1");
         assertThat(result.exit()).as("it still starts\n" + result.describe()).isZero();
         assertThat(result.stderr()).as("the warning").contains(
                 "HWAAS_WORKER_THREAD is not a variable HWaaS reads (did you mean HWAAS_WORKER_THREADS?)");
@@ -345,7 +332,7 @@ class HwaasCliTest {
         Path checkout = checkout();
         // A last line without its newline must not have the next line glued onto it.
         Files.writeString(checkout.resolve(".env"), "MY_SETTING=kept");
-        Result result = hwaasIn(checkout, Map.of(), "-d", "1", "1");
+        Outcome result = hwaasIn(checkout, Map.of(), "-d", "1", "1");
         assertThat(result.exit()).as("exit status\n" + result.describe()).isZero();
         List<String> lines = Files.readAllLines(checkout.resolve(".env"));
         assertThat(lines).as(".env").contains("MY_SETTING=kept", "COMPOSE_PROJECT_NAME=hwaas", "COMPOSE_FILE=docker-compose.yml")
@@ -355,7 +342,7 @@ class HwaasCliTest {
 
         Path other = temp.resolve("other");
         Files.move(checkout, other);
-        Result own = hwaasIn(other, Map.of("COMPOSE_PROJECT_NAME", "mine"), "-d", "1", "1");
+        Outcome own = hwaasIn(other, Map.of("COMPOSE_PROJECT_NAME", "mine"), "-d", "1", "1");
         assertThat(own.exit()).as("exit status\n" + own.describe()).isZero();
         assertThat(Files.readAllLines(other.resolve(".env"))).as("a project name set by the user is kept")
                 .contains("COMPOSE_PROJECT_NAME=hwaas").doesNotContain("COMPOSE_PROJECT_NAME=mine");
@@ -364,7 +351,7 @@ class HwaasCliTest {
     @Test
     void theBuildShowsOneLinePerStepThatDoesWork() throws Exception {
         workingDocker(16L << 30);
-        Result result = hwaasIn(checkout(), Map.of(), "-d", "1", "1");
+        Outcome result = hwaasIn(checkout(), Map.of(), "-d", "1", "1");
         assertThat(result.stdout()).as("progress").contains("  Step 1/3 : FROM base", "  Step 3/3 : RUN mvn package")
                 .doesNotContain("COPY pom.xml", "BUILD SUCCESS");
     }
@@ -374,7 +361,7 @@ class HwaasCliTest {
         // Redis' container exists but is restarting: it is the live stack's, not one to start and remove.
         Path calls = workingDocker(16L << 30, "  'compose ps') [[ \"$*\" == *redis* ]] && echo 0123456789ab ;;\n"
                 + "  'inspect -f') case \"$*\" in *Health*) echo healthy ;; *Running*) echo false ;; esac ;;\n");
-        Result result = hwaasIn(checkout(), Map.of(), "audit");
+        Outcome result = hwaasIn(checkout(), Map.of(), "audit");
         assertThat(result.exit()).as("exit status\n" + result.describe()).isZero();
         String asked = Files.readString(calls);
         assertThat(asked).as("what Docker was asked").contains("compose run --rm --no-deps -T hw-worker audit")

@@ -44,24 +44,11 @@ class KubernetesManifestsTest {
     private static Path k8s;
     private static Path validator;
     private static Path node;
-    private static Result brokenRun;
+    private static Outcome brokenRun;
 
-    private record Result(int exit, String stdout, String stderr) {
-        String describe() {
-            return "exit " + exit + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
-        }
-    }
-
-    private static Path root() {
-        return Repository.root();
-    }
-
-    private static Path which(String name) {
-        return Repository.onPath(name);
-    }
 
     private static Path require(String tool, String why) {
-        Path found = which(tool);
+        Path found = Repository.onPath(tool);
         if (found == null) {
             fail(tool + " is not on PATH (" + System.getenv("PATH") + "); the Kubernetes manifests cannot be checked"
                     + " without it: " + why);
@@ -69,7 +56,7 @@ class KubernetesManifestsTest {
         return found;
     }
 
-    private static Result run(List<String> command, Path dir, Map<String, String> env, Duration timeout)
+    private static Outcome run(List<String> command, Path dir, Map<String, String> env, Duration timeout)
             throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
         builder.environment().putAll(env);
@@ -84,7 +71,7 @@ class KubernetesManifestsTest {
                 process.destroyForcibly().waitFor();
                 fail(String.join(" ", command) + " did not finish within " + timeout.toSeconds() + " s");
             }
-            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            return new Outcome(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(out);
@@ -105,7 +92,7 @@ class KubernetesManifestsTest {
 
     @BeforeAll
     static void installValidator() throws IOException, InterruptedException {
-        k8s = root().resolve("deploy").resolve("k8s");
+        k8s = Repository.root().resolve("deploy").resolve("k8s");
         validator = k8s.resolve("validate");
         node = require("node", "it runs deploy/k8s/validate/validate.mjs (Node 20 or later)");
         Path npm = require("npm", "it installs the validator's pinned schema packages (npm ci)");
@@ -114,7 +101,7 @@ class KubernetesManifestsTest {
         Path marker = validator.resolve("node_modules").resolve(INSTALLED_MARKER);
         if (!Files.isRegularFile(marker) || !Files.readString(marker, StandardCharsets.UTF_8).strip().equals(wanted)) {
             // --ignore-scripts: none of these packages needs an install script, so none runs code in the build.
-            Result ci = run(List.of(npm.toString(), "ci", "--no-audit", "--no-fund", "--ignore-scripts"), validator,
+            Outcome ci = run(List.of(npm.toString(), "ci", "--no-audit", "--no-fund", "--ignore-scripts"), validator,
                     Map.of(), NPM_TIMEOUT);
             assertThat(ci.exit()).as("npm ci in %s installs the pinned packages of package-lock.json\n%s", validator,
                     ci.describe()).isZero();
@@ -122,7 +109,7 @@ class KubernetesManifestsTest {
         }
     }
 
-    private static Result validate(List<String> targets, Map<String, String> env) throws IOException, InterruptedException {
+    private static Outcome validate(List<String> targets, Map<String, String> env) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(node.toString(), validator.resolve("validate.mjs").toString()));
         command.addAll(targets);
         return run(command, k8s, env, VALIDATE_TIMEOUT);
@@ -140,7 +127,7 @@ class KubernetesManifestsTest {
         assertThat(overlays).as("overlays under %s", k8s).extracting(p -> p.getFileName().toString())
                 .contains("bundled-redis", "managed-redis", "sentinel-redis");
 
-        Result result = validate(List.of(), Map.of());
+        Outcome result = validate(List.of(), Map.of());
 
         assertThat(result.exit()).as("validate.mjs passes every overlay\n%s", result.describe()).isZero();
         for (Path overlay : overlays) {
@@ -204,7 +191,7 @@ class KubernetesManifestsTest {
         try {
             Files.createSymbolicLink(bin.resolve("node"), node);
 
-            Result result = validate(List.of(), Map.of("PATH", bin.toString()));
+            Outcome result = validate(List.of(), Map.of("PATH", bin.toString()));
 
             assertThat(result.exit()).as("validate.mjs without kubectl exits 2 (could not run)\n%s", result.describe())
                     .isEqualTo(2);
@@ -229,7 +216,7 @@ class KubernetesManifestsTest {
                     + "\"gitVersion\":\"v1.20.2\"}}'\n", StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(kubectl, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-            Result result = validate(List.of(), Map.of("PATH", bin.toString()));
+            Outcome result = validate(List.of(), Map.of("PATH", bin.toString()));
 
             assertThat(result.exit()).as("validate.mjs with kubectl 1.20 exits 2 (could not run)\n%s", result.describe())
                     .isEqualTo(2);
