@@ -66,7 +66,12 @@ final class Stack implements AutoCloseable {
 
     /** Starts {@code ./hwaas args} in the background, its output going to {@code log}. */
     Process hwaas(Path log, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(root.resolve("hwaas").toString()));
+        // The tests signal it as a terminal would. A signal ignored by whatever started this JVM
+        // (nohup ignores HUP, a script's background job INT) is inherited, and bash cannot trap a
+        // signal ignored at entry: start it with the three at their defaults (coreutils env; the
+        // pid stays hwaas', since env execs it).
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=HUP,INT,TERM",
+                root.resolve("hwaas").toString()));
         command.addAll(Arrays.asList(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
