@@ -47,13 +47,14 @@ class FailoverIT {
         throw new AssertionError("no Sentinel names a primary");
     }
 
-    private long connectedReplicas(String node) throws Exception {
-        for (String line : stack.redisIn(node, "-n", "0", "INFO", "replication").lines().toList()) {
-            if (line.startsWith("connected_slaves:")) {
-                return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-            }
-        }
-        return 0;
+    /**
+     * Replicas of {@code node} that are in sync ({@code state=online}). A connected replica may still
+     * be loading its first copy: killing the primary then is a double fault (one copy left), and the
+     * new primary rightly refuses writes (NOREPLICAS) until that replica has caught up.
+     */
+    private long onlineReplicas(String node) throws Exception {
+        return stack.redisIn(node, "-n", "0", "INFO", "replication").lines()
+                .filter(line -> line.matches("slave\\d+:.*state=online.*")).count();
     }
 
     /** Waits until the Sentinels name another primary than {@code old} and it has both replicas again. */
@@ -75,8 +76,8 @@ class FailoverIT {
     }
 
     private void awaitTwoReplicas(String primary) {
-        await("the primary " + primary + " has both replicas").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
-                .ignoreExceptions().until(() -> connectedReplicas(primary) == 2);
+        await("the primary " + primary + " has both replicas in sync").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions().until(() -> onlineReplicas(primary) == 2);
     }
 
     @Test
