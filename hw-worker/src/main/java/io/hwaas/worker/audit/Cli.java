@@ -7,7 +7,7 @@ import java.time.Duration;
 import redis.clients.jedis.Jedis;
 
 /** What the operator commands share: a connection that waits a little, then gives up clearly. */
-final class Cli {
+public final class Cli {
     private Cli() {
     }
 
@@ -28,7 +28,7 @@ final class Cli {
     }
 
     /** Redis' own clock, in milliseconds: what heartbeats are scored by. */
-    static long redisMillis(Jedis jedis) {
+    public static long redisMillis(Jedis jedis) {
         java.util.List<String> time = jedis.time();
         return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
     }

@@ -10,11 +10,11 @@ import io.hwaas.common.redis.Pipelines;
 import io.hwaas.common.redis.RedisConnector;
 import io.hwaas.worker.CommandLine;
 import io.hwaas.worker.WorkerConfig;
+import io.hwaas.worker.audit.Cli;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
@@ -40,8 +40,7 @@ public final class AuditBench {
         int queued = CommandLine.number(args, "--queued", 2_000_000, 0, 100_000_000);
         CommonConfig common = WorkerConfig.fromEnv(env, "bench-audit").common();
         try (Jedis jedis = RedisConnector.of(common.redis(), "bench-audit").open(Duration.ZERO)) {
-            List<String> time = jedis.time();
-            long now = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+            long now = Cli.redisMillis(jedis);
             history(jedis, common, containers, clients, seconds, now);
             DrainBench.fill(jedis, common, queued);
         }
