@@ -56,6 +56,7 @@ ENTRYPOINT ["/opt/hwaas/jre/bin/java", "@/opt/hwaas/worker/jvm.args", "io.hwaas.
 FROM base AS client
 ENV MALLOC_ARENA_MAX=1
 COPY --from=build /out/client /opt/hwaas/client
-RUN ["/opt/hwaas/jre/bin/java", "@/opt/hwaas/client/train.args"]
+RUN ["/opt/hwaas/jre/bin/java", "-XX:TieredStopAtLevel=1", "@/opt/hwaas/client/train.args"]
+COPY docker/client-start /opt/hwaas/client/start
 USER 10001:10001
-ENTRYPOINT ["/opt/hwaas/jre/bin/java", "@/opt/hwaas/client/jvm.args", "io.hwaas.client.Main"]
+ENTRYPOINT ["/bin/bash", "/opt/hwaas/client/start"]

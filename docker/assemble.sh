@@ -49,9 +49,9 @@ for svc in worker client; do
   dir=/opt/hwaas/$svc
   classpath=$(cd "$out/$svc/lib" && ls | sort | sed "s|^|$dir/lib/|" | tr '\n' ':' | sed 's/:$//')
   if [ "$svc" = client ]; then
-    # A client does a few microseconds of work a second per logical client: a small heap and no
-    # JIT at all, which saves ~3 MiB and ~30 ms of CPU at start (compiling would never pay back).
-    flags="-XX:+UseSerialGC -Xms4m -Xmx24m -Xss256k -Xint -XX:ReservedCodeCacheSize=8m
+    # A client does a few microseconds of work a second per logical client: a small heap, and the
+    # compiler chosen at start by docker/client-start (the interpreter for one client, C1 for more).
+    flags="-XX:+UseSerialGC -Xms4m -Xmx32m -Xss256k -XX:ReservedCodeCacheSize=8m
 -XX:MaxMetaspaceSize=48m -XX:MaxDirectMemorySize=4m"
   else
     # A worker drains thousands a second: full tiered compilation, a heap with room for batches.

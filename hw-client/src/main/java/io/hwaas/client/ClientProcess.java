@@ -65,7 +65,7 @@ public final class ClientProcess {
         sender = new Sender(outboxes, config.common().keys(), connector, metrics, config.common().auditTtl(),
                 config.common().clock(), new Sender.Identity(container, member, config.interval().toMillis()), sending,
                 ledger, config.ledgerDir());
-        ticker = new Ticker(outboxes, sender, metrics, config.interval(), ticking);
+        ticker = new Ticker(outboxes, sender, metrics, config.interval(), ticking, config.common().clock());
         senderThread = new Thread(sender, "sender");
     }
 

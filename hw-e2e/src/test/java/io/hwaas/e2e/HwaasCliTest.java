@@ -83,12 +83,18 @@ class HwaasCliTest {
     }
 
     /**
-     * A fake {@code docker} with a daemon ({@code memTotal} bytes of memory) and the Compose
+     * A fake {@code docker} with a daemon (two cores, {@code memTotal} bytes of memory) and the Compose
      * plugin, under which every command works and prints nothing but what hwaas asks of it;
      * {@code compose build} prints a classic build's steps, two of them cached.
      */
     private Path workingDocker(long memTotal) throws IOException {
         return workingDocker(memTotal, "");
+    }
+
+    /** Like {@link #workingDocker(long)}, on a daemon with {@code cores} cores. */
+    private Path workingDocker(int cores, long memTotal) throws IOException {
+        return workingDocker(memTotal, "  'info --format') case \"$3\" in *NCPU*) echo " + cores + " ;; *) echo "
+                + memTotal + " ;; esac ;;\n");
     }
 
     /** Like {@link #workingDocker(long)}, with {@code cases} (bash case arms on "$1 $2") tried first. */
@@ -99,7 +105,7 @@ class HwaasCliTest {
                 + "printf '%s\\n' \"$*\" >> '" + calls + "'\n"
                 + "case \"$1 $2\" in\n"
                 + cases
-                + "  'info --format') echo " + memTotal + " ;;\n"
+                + "  'info --format') case \"$3\" in *NCPU*) echo 2 ;; *) echo " + memTotal + " ;; esac ;;\n"
                 + "  'compose version') echo 'Docker Compose version v2.26.1' ;;\n"
                 + "  'compose config') printf 'redis\\nhw-worker\\nhw-client\\n' ;;\n"
                 + "  'compose build') printf 'Step 1/3 : FROM base\\n ---> abc\\nStep 2/3 : COPY pom.xml ./\\n"
@@ -296,24 +302,48 @@ class HwaasCliTest {
     }
 
     @Test
-    void tenWorkersAndAThousandClientsArePackedToFitTheHost() throws Exception {
+    void tenWorkersAndAThousandClientsArePackedToFitTheHostsCores() throws Exception {
         Path calls = workingDocker(4L << 30);
         Outcome result = hwaasIn(checkout(), Map.of(), "-d", "10", "1000");
         assertThat(result.exit()).as("exit status\n" + result.describe()).isZero();
-        // 4 GiB leaves 3276 MiB: 112 containers of 20 MiB, 10 workers of 64 and Redis fit; 125 would not.
-        assertThat(result.stderr()).as("says what it chose and why").contains("Packing 9 logical clients per container",
+        // Two cores: client containers may take 10 s of CPU to start (20 of 500 ms) and 4 % of a
+        // core to run (10 of 4 ms a second); memory would allow 121.
+        assertThat(result.stderr()).as("says what it chose and why").contains(
+                "Packing 100 logical clients per container (10 containers)", "this host's 2 core(s)", "take 10 at most",
                 "'-k 1' forces one per container");
-        assertThat(result.stdout()).as("the start").contains("1000 client(s) in 112 client container(s)");
-        assertThat(Files.readString(calls)).as("what Compose was asked").contains("--scale hw-client=111",
-                "--scale hw-client-rest=1", "--scale hw-worker=10");
+        assertThat(result.stdout()).as("the start").contains("1000 client(s) in 10 client container(s)");
+        assertThat(Files.readString(calls)).as("what Compose was asked").contains("--scale hw-client=10",
+                "--scale hw-client-rest=0", "--scale hw-worker=10");
     }
 
     @Test
-    void minusKOneForcesOneClientPerContainer() throws Exception {
+    void aBiggerHostRunsMoreClientContainers() throws Exception {
+        Path calls = workingDocker(16, 64L << 30);
+        Outcome result = hwaasIn(checkout(), Map.of(), "-d", "10", "1000");
+        assertThat(result.exit()).as("exit status\n" + result.describe()).isZero();
+        // Sixteen cores take 80 client containers: 13 clients in 76 of them, the other 12 in one more.
+        assertThat(result.stderr()).as("says what it chose").contains("Packing 13 logical clients per container (77 containers)");
+        assertThat(Files.readString(calls)).as("what Compose was asked").contains("--scale hw-client=76",
+                "--scale hw-client-rest=1");
+    }
+
+    @Test
+    void aSmallStackIsNotPacked() throws Exception {
+        Path calls = workingDocker(4L << 30);
+        Outcome result = hwaasIn(checkout(), Map.of(), "-d", "1", "3");
+        assertThat(result.exit()).as("exit status\n" + result.describe()).isZero();
+        assertThat(result.stderr()).as("nothing to say").doesNotContain("Packing", "warning");
+        assertThat(Files.readString(calls)).as("what Compose was asked").contains("--scale hw-client=3");
+    }
+
+    @Test
+    void minusKOneForcesOneClientPerContainerAndSaysWhatItCosts() throws Exception {
         Path calls = workingDocker(4L << 30);
         Outcome result = hwaasIn(checkout(), Map.of(), "-d", "-k", "1", "10", "1000");
         assertThat(result.exit()).as("exit status\n" + result.describe()).isZero();
-        assertThat(result.stderr()).as("no packing, but a warning").doesNotContain("Packing").contains("warning");
+        assertThat(result.stderr()).as("no packing, but what it costs").doesNotContain("Packing").contains("warning",
+                "take about 10 client containers", "1000 will take about 500 s of CPU to start (250 s of every core",
+                "400 % of a core to run");
         assertThat(Files.readString(calls)).as("what Compose was asked").contains("--scale hw-client=1000");
     }
 

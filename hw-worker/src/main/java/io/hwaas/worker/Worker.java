@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -55,9 +56,10 @@ public final class Worker {
                 Duration.ofSeconds(5));
         this.stale = config.blockTimeout().plus(config.common().redis().timeout()).multipliedBy(2).plusSeconds(10);
         List<String> inflightKeys = new ArrayList<>();
+        Semaphore watching = new Semaphore(1);
         for (int i = 0; i < config.threads(); i++) {
             Consumer consumer = new Consumer(Keys.consumer(config.name(), i), config.name(), keys, connector, decoder,
-                    printer, metrics, settings, config.common().clock(), running::get);
+                    printer, metrics, settings, config.common().clock(), running::get, watching);
             consumers.add(consumer);
             inflightKeys.add(consumer.inflightKey());
         }

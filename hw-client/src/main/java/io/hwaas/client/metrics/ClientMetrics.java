@@ -18,13 +18,13 @@ public final class ClientMetrics {
      * @param logicalClients logical clients in this process
      */
     public ClientMetrics(PrometheusRegistry registry, LongSupplier buffered, int logicalClients) {
-        ticks = Counter.builder().name("hwaas_client_ticks_total")
+        ticks = Counter.builder().withoutExemplars().name("hwaas_client_ticks_total")
                 .help("Hellos created by the clients' schedules.").register(registry);
-        submitted = Counter.builder().name("hwaas_client_submitted_total")
+        submitted = Counter.builder().withoutExemplars().name("hwaas_client_submitted_total")
                 .help("Hellos enqueued in Redis.").register(registry);
-        retries = Counter.builder().name("hwaas_client_retries_total")
+        retries = Counter.builder().withoutExemplars().name("hwaas_client_retries_total")
                 .help("Failed attempts to send held hellos, each followed by a retry with backoff.").register(registry);
-        overflowed = Counter.builder().name("hwaas_client_overflowed_total")
+        overflowed = Counter.builder().withoutExemplars().name("hwaas_client_overflowed_total")
                 .help("Hellos dropped because a client's buffer was full while Redis was unreachable: lost.")
                 .register(registry);
         GaugeWithCallback.builder().name("hwaas_client_buffered")

@@ -4,7 +4,9 @@ import io.hwaas.client.metrics.ClientMetrics;
 import io.hwaas.client.send.Outbox;
 import io.hwaas.client.send.Sender;
 import io.hwaas.runtime.Liveness;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,13 +16,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Each logical client's fixed-rate schedule: tick n happens at start + phase + n x interval, so
- * time spent in a tick, a slow Redis or a GC pause never makes the schedule drift (an hour is
- * 3600 hellos, not 3590); late ticks are made up at once. Clients in one process are spread
- * evenly over the interval so that a packed container sends a steady stream, not a burst.
- * Ticks only fill outboxes; they never wait for Redis.
+ * Each logical client's fixed-rate schedule: its tick n is due at {@code first + n x interval},
+ * so time spent in a tick, a slow Redis or a GC pause never makes the schedule drift (an hour is
+ * 3600 hellos, not 3590); late ticks are made up at once. Ticks only fill outboxes; they never
+ * wait for Redis.
+ *
+ * <p>Every client's ticks fall on a slot: the interval is cut into slots of {@link #SLOT}, aligned
+ * to the wall clock, and the clients of a container are dealt round the slots starting with the
+ * next one, so that its first hello is never more than a slot away. A slot's ticks are one wake-up of one thread and one round trip to Redis for
+ * the whole container, and the clients of every container on a host that share a slot reach the
+ * workers together, as a burst they claim in batches: one wake-up per client and per hello all
+ * the way through, as a steady stream would cost, is most of what a hello costs. Latency is
+ * measured from each tick's due time, so this holds nothing back.
  */
 public final class Ticker {
+    /** The length of a slot; an interval shorter than this is one slot. */
+    public static final Duration SLOT = Duration.ofMillis(100);
     private static final Logger LOG = LoggerFactory.getLogger(Ticker.class);
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -33,23 +44,63 @@ public final class Ticker {
     private final ClientMetrics metrics;
     private final Duration interval;
     private final Liveness liveness;
+    private final Clock clock;
     private final AtomicLong overflowed = new AtomicLong();
 
-    public Ticker(List<Outbox> outboxes, Sender sender, ClientMetrics metrics, Duration interval, Liveness liveness) {
+    /** @param clock the wall clock that slots are aligned to */
+    public Ticker(List<Outbox> outboxes, Sender sender, ClientMetrics metrics, Duration interval, Liveness liveness,
+            Clock clock) {
         this.outboxes = List.copyOf(outboxes);
         this.sender = sender;
         this.metrics = metrics;
         this.interval = interval;
         this.liveness = liveness;
+        this.clock = clock;
     }
 
-    /** Starts every client's schedule. */
+    /** How many slots an interval has: whole slots, at least one. */
+    static int slots(Duration interval) {
+        return (int) Math.max(1, interval.toMillis() / SLOT.toMillis());
+    }
+
+    /**
+     * When slot {@code slot} is first due after {@code nowMillis}, in epoch milliseconds: slots are
+     * aligned to multiples of the interval since the epoch, so every container agrees on them.
+     */
+    static long firstDue(long nowMillis, long intervalMillis, int slot, int slots) {
+        long offset = intervalMillis * slot / slots;
+        long due = nowMillis - Math.floorMod(nowMillis, intervalMillis) + offset;
+        return due <= nowMillis ? due + intervalMillis : due;
+    }
+
+    /** The slot after the one {@code nowMillis} falls in. */
+    static int nextSlot(long nowMillis, long intervalMillis, int slots) {
+        return (int) ((Math.floorMod(nowMillis, intervalMillis) * slots / intervalMillis + 1) % slots);
+    }
+
+    /** Starts every client's schedule: one task per slot that has clients. */
     public void start() {
-        long period = interval.toNanos();
+        int slots = slots(interval);
+        long intervalMillis = interval.toMillis();
+        long now = clock.millis();
+        int firstSlot = nextSlot(now, intervalMillis, slots);
+        List<List<Outbox>> bySlot = new ArrayList<>();
+        for (int s = 0; s < slots; s++) {
+            bySlot.add(new ArrayList<>());
+        }
         for (int i = 0; i < outboxes.size(); i++) {
-            Outbox outbox = outboxes.get(i);
-            long phase = period * i / outboxes.size();
-            scheduler.scheduleAtFixedRate(() -> tick(outbox), phase, period, TimeUnit.NANOSECONDS);
+            bySlot.get(Math.floorMod(firstSlot + i, slots)).add(outboxes.get(i));
+        }
+        for (int s = 0; s < slots; s++) {
+            List<Outbox> due = List.copyOf(bySlot.get(s));
+            if (due.isEmpty()) {
+                continue;
+            }
+            long first = firstDue(now, intervalMillis, s, slots);
+            for (Outbox outbox : due) {
+                outbox.scheduleFrom(first * 1000, intervalMillis * 1000);
+            }
+            scheduler.scheduleAtFixedRate(() -> tick(due), first - now, intervalMillis, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -59,20 +110,25 @@ public final class Ticker {
         scheduler.awaitTermination(2, TimeUnit.SECONDS);
     }
 
-    private void tick(Outbox outbox) {
+    private void tick(List<Outbox> due) {
         liveness.beat();
-        metrics.tick();
-        long dropped = outbox.add();
-        if (dropped > 0) {
-            metrics.overflowed();
-            long n = overflowed.incrementAndGet();
-            // Log the first drop and then every 1000th, so a long outage cannot flood the log.
-            if (n == 1 || n % 1000 == 0) {
-                LOG.error("Client buffer full (HWAAS_CLIENT_BUFFER): dropped hello {}:{}; {} hello(s) dropped so far."
-                        + " Dropped hellos are lost and show as lost in ./hwaas audit.", outbox.client(),
-                        dropped, n);
+        for (Outbox outbox : due) {
+            metrics.tick();
+            long dropped = outbox.add();
+            if (dropped > 0) {
+                overflowedOne(outbox, dropped);
             }
         }
         sender.wake();
+    }
+
+    private void overflowedOne(Outbox outbox, long dropped) {
+        metrics.overflowed();
+        long n = overflowed.incrementAndGet();
+        // Log the first drop and then every 1000th, so a long outage cannot flood the log.
+        if (n == 1 || n % 1000 == 0) {
+            LOG.error("Client buffer full (HWAAS_CLIENT_BUFFER): dropped hello {}:{}; {} hello(s) dropped so far."
+                    + " Dropped hellos are lost and show as lost in ./hwaas audit.", outbox.client(), dropped, n);
+        }
     }
 }

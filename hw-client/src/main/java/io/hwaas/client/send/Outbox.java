@@ -17,6 +17,8 @@ public final class Outbox {
     private final Ledger.Slot slot;
     private long made;
     private long firstHeld = 1;
+    private long firstDueMicros = -1;
+    private long intervalMicros;
 
     /**
      * @param client the logical client's id
@@ -40,6 +42,20 @@ public final class Outbox {
 
     public String client() {
         return client;
+    }
+
+    /**
+     * Records the schedule: hello 1 is due at {@code firstDueMicros} and each next one an interval
+     * later, so that each hello carries the time its tick was due, not the time it was sent.
+     */
+    public synchronized void scheduleFrom(long firstDueMicros, long intervalMicros) {
+        this.firstDueMicros = firstDueMicros;
+        this.intervalMicros = intervalMicros;
+    }
+
+    /** When hello {@code seq} was due, in epoch microseconds, or -1 when the schedule is unknown (adopted). */
+    synchronized long dueMicros(long seq) {
+        return firstDueMicros < 0 ? -1 : firstDueMicros + (seq - 1) * intervalMicros;
     }
 
     HelloWriter writer() {

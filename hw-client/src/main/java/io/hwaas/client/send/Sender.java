@@ -2,6 +2,7 @@ package io.hwaas.client.send;
 
 import io.hwaas.client.metrics.ClientMetrics;
 import io.hwaas.common.hello.ClientRecord;
+import io.hwaas.common.hello.Hello;
 import io.hwaas.common.hello.HelloWriter;
 import io.hwaas.common.hello.Keys;
 import io.hwaas.common.redis.RedisConnector;
@@ -172,8 +173,14 @@ public final class Sender implements Runnable {
             Pipeline pipeline = jedis.pipelined();
             for (int i = 0; i < sources.size(); i++) {
                 long first = batches.get(i)[0];
+                Outbox source = sources.get(i);
                 for (long seq = first; seq < first + batches.get(i)[1]; seq++) {
-                    sources.get(i).writer().write(pipeline, seq);
+                    long due = source.dueMicros(seq);
+                    if (due < 0) {
+                        source.writer().write(pipeline, seq);
+                    } else {
+                        source.writer().write(pipeline, seq, Hello.MESSAGE, due);
+                    }
                 }
             }
             replication.sync(pipeline);

@@ -118,4 +118,13 @@ class OutboxTest {
             assertThat(ledger.slot(0).firstHeld()).as("first held, on disk").isEqualTo(2);
         }
     }
+
+    @Test
+    void eachHelloCarriesTheTimeItsTickWasDueOnceTheScheduleIsKnown() {
+        Outbox outbox = outbox(10);
+        assertThat(outbox.dueMicros(1)).as("no schedule yet (an adopted outbox)").isEqualTo(-1);
+        outbox.scheduleFrom(5_000_000, 1_000_000);
+        assertThat(outbox.dueMicros(1)).as("hello 1").isEqualTo(5_000_000);
+        assertThat(outbox.dueMicros(4)).as("hello 4, three intervals later").isEqualTo(8_000_000);
+    }
 }

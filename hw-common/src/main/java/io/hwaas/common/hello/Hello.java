@@ -42,7 +42,8 @@ public final class Hello {
      *
      * @param client the logical client that made it, unique per client start
      * @param seq its sequence number at that client, from 1, without gaps
-     * @param enqueuedAtMicros wall-clock time of the enqueue, in microseconds since the epoch
+     * @param enqueuedAtMicros when it was made: the wall-clock time its client's tick was due (HWaaS clients
+     *     stamp the tick, so latency counts from it), in microseconds since the epoch
      */
     public record Meta(String client, long seq, long enqueuedAtMicros) {
         /** The hello's unique id, {@code client:seq}. */

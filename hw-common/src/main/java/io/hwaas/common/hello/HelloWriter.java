@@ -49,11 +49,21 @@ public final class HelloWriter {
     }
 
     /**
-     * Queues the writes of hello {@code seq}, enqueued now, on {@code pipeline}.
+     * Queues the writes of hello {@code seq}, stamped now, on {@code pipeline}.
      *
      * @return the payload pushed
      */
     public String write(Pipeline pipeline, long seq, String message) {
+        return write(pipeline, seq, message, Hello.micros(clock.instant()));
+    }
+
+    /**
+     * Queues the writes of hello {@code seq} on {@code pipeline}, stamped with the time its
+     * client's tick was due, so that latency counts from the tick, however long it was held.
+     *
+     * @return the payload pushed
+     */
+    public String write(Pipeline pipeline, long seq, String message, long dueMicros) {
         long block = AuditBits.block(seq);
         String auditKey = keys.audit(client, block);
         pipeline.setbit(auditKey, AuditBits.offset(seq, AuditBits.SUBMITTED), true);
@@ -63,7 +73,7 @@ public final class HelloWriter {
             expiredBlock = block;
             expiredAtNanos = now;
         }
-        String payload = Hello.encode(message, new Hello.Meta(client, seq, Hello.micros(clock.instant())));
+        String payload = Hello.encode(message, new Hello.Meta(client, seq, dueMicros));
         pipeline.rpush(keys.queue(), payload);
         return payload;
     }

@@ -8,14 +8,18 @@ import io.hwaas.worker.job.PoisonReason;
 import io.hwaas.worker.recovery.LostClaims;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.args.ListDirection;
 
 /**
  * Step one of a consumer: takes the next batch from the queue into the consumer's in-flight
- * list. With a backlog, one script moves up to a batch at once; when the queue is empty the
- * consumer blocks in {@code BLMOVE}, which hands it the next job the instant it is pushed (no
- * polling). After every reconnect it first takes what a claim whose reply was lost left in its
+ * list. With a backlog, one script moves up to a batch at once; when the queue is empty one
+ * consumer per worker blocks in {@code BLMOVE}, which hands it the next job the instant it is
+ * pushed (no polling), and claims the rest of the burst in the same round trip. After every reconnect it first takes what a claim whose reply was lost left in its
  * in-flight list ({@link LostClaims}).
  */
 final class Claimer {
@@ -29,12 +33,19 @@ final class Claimer {
     private final List<String> claimArgs;
     private final double blockSeconds;
     private final int maxPayloadBytes;
+    private final int batchSize;
+    private final long blockMillis;
+    private final Semaphore watching;
     private boolean checkOwnInflight = true;
     private boolean unregistered;
     /** Whether the queue may hold a backlog; while it is idle, skip the batch claim and just block. */
     private boolean backlog = true;
 
-    Claimer(Keys keys, String inflight, String worker, JobDecoder decoder, Consumer.Settings settings) {
+    Claimer(Keys keys, String inflight, String worker, JobDecoder decoder, Consumer.Settings settings,
+            Semaphore watching) {
+        this.watching = watching;
+        this.batchSize = settings.batchSize();
+        this.blockMillis = settings.blockTimeout().toMillis();
         this.keys = keys;
         this.inflight = inflight;
         this.decoder = decoder;
@@ -63,7 +74,8 @@ final class Claimer {
     }
 
     /**
-     * The next batch, possibly empty (BLMOVE timed out, or the worker is unregistered).
+     * The next batch, possibly empty (BLMOVE timed out, a sibling consumer watches the queue, or
+     * the worker is unregistered).
      *
      * @param blocking whether it may block in BLMOVE when the queue is empty (not while stopping)
      */
@@ -75,24 +87,71 @@ final class Claimer {
                 return decode(left);
             }
         }
-        if (backlog || !blocking) {
-            Object claimed = CLAIM.run(jedis, claimKeys, claimArgs);
-            unregistered = "UNREGISTERED".equals(claimed);
-            if (unregistered) {
-                return List.of();
-            }
-            @SuppressWarnings("unchecked")
-            List<String> batch = (List<String>) claimed;
-            if (!batch.isEmpty() || !blocking) {
+        // Unregistered, it must not block either: BLMOVE would hand it a job before the claim
+        // script could check the registration.
+        if (backlog || !blocking || unregistered) {
+            List<String> batch = claimed(CLAIM.run(jedis, claimKeys, claimArgs));
+            // A full batch means more may wait; a short one, that the queue is drained for now.
+            backlog = batch.size() >= batchSize;
+            if (!batch.isEmpty() || !blocking || unregistered) {
                 return decode(batch);
             }
         }
-        // An idle consumer blocks straight away; were peers to sweep its worker meanwhile, the job
-        // BLMOVE hands it is still found: its list is scanned for (see Recovery.requeueUnowned).
-        String one = jedis.blmove(keys.queue(), inflight, ListDirection.LEFT, ListDirection.RIGHT, blockSeconds);
-        // A job handed over by BLMOVE may be the first of a burst: look for more next time round.
-        backlog = one != null;
-        return one == null ? List.of() : decode(List.of(one));
+        return watch(jedis);
+    }
+
+    /**
+     * Waits for work. One consumer of a worker at a time watches the queue, blocked in BLMOVE, and
+     * claims the rest of what arrived in the same round trip (a pipelined claim runs the moment
+     * BLMOVE returns): a burst wakes one consumer per worker, not one per hello, and is taken in
+     * a batch. The others wait here for their turn; with a backlog nobody blocks.
+     */
+    private List<Job> watch(Jedis jedis) {
+        try {
+            if (!watching.tryAcquire(blockMillis, TimeUnit.MILLISECONDS)) {
+                return List.of();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+        Response<String> first;
+        Response<Object> rest;
+        try {
+            Pipeline pipeline = jedis.pipelined();
+            // Were peers to sweep this worker meanwhile, the job BLMOVE hands over is still found:
+            // its list is scanned for (see Recovery.requeueUnowned).
+            first = pipeline.blmove(keys.queue(), inflight, ListDirection.LEFT, ListDirection.RIGHT, blockSeconds);
+            rest = CLAIM.queue(pipeline, claimKeys, claimArgs);
+            jedis.getClient().setTimeoutInfinite();
+            try {
+                pipeline.sync();
+            } finally {
+                jedis.getClient().rollbackTimeout();
+            }
+        } finally {
+            watching.release();
+        }
+        String one = first.get();
+        List<String> batch = new ArrayList<>();
+        if (one != null) {
+            batch.add(one);
+        }
+        List<String> more = claimed(rest.get());
+        batch.addAll(more);
+        backlog = more.size() >= batchSize;
+        return decode(batch);
+    }
+
+    /** Lets a consumer waiting for its turn to watch go, so that a stopping worker does not wait for it. */
+    void stopping() {
+        watching.release(Integer.MAX_VALUE / 2);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> claimed(Object reply) {
+        unregistered = "UNREGISTERED".equals(reply);
+        return unregistered ? List.of() : (List<String>) reply;
     }
 
     private List<Job> decode(List<String> payloads) {

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,9 +73,11 @@ public final class Consumer implements Runnable {
      * @param name this consumer's name, unique in the deployment; names its in-flight list
      * @param worker the worker process it belongs to
      * @param running turns false when the worker is asked to stop
+     * @param watching one permit, shared by a worker's consumers: who holds it watches the queue
      */
     public Consumer(String name, String worker, Keys keys, RedisConnector connector, JobDecoder decoder,
-            LinePrinter printer, WorkerMetrics metrics, Settings settings, Clock clock, BooleanSupplier running) {
+            LinePrinter printer, WorkerMetrics metrics, Settings settings, Clock clock, BooleanSupplier running,
+            Semaphore watching) {
         this.name = name;
         this.keys = keys;
         this.printer = printer;
@@ -83,7 +86,7 @@ public final class Consumer implements Runnable {
         this.clock = clock;
         this.running = running;
         String inflight = keys.inflight(name);
-        this.claimer = new Claimer(keys, inflight, worker, decoder, settings);
+        this.claimer = new Claimer(keys, inflight, worker, decoder, settings, watching);
         this.marks = new AuditMarks(keys, inflight, worker, settings, Replication.of(connector.config()));
         this.session = RedisSession.to(connector, "consumer " + name)
                 .role("consumer-" + name.substring(name.lastIndexOf('.') + 1))
@@ -122,6 +125,7 @@ public final class Consumer implements Runnable {
     /** Tells the consumer the worker is stopping: steps still failing are given up after a grace period. */
     public void stopping() {
         stopRequestedNanos = System.nanoTime();
+        claimer.stopping();
         session.wake();
     }
 

@@ -6,7 +6,10 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 
-/** What a worker counts, exported at {@code /metrics} and summarised in its heartbeat. */
+/**
+ * What a worker counts, exported at {@code /metrics} and summarised in its heartbeat. No exemplars:
+ * nothing here traces, and sampling them costs a scheduler task per observation.
+ */
 public final class WorkerMetrics {
     /**
      * Upper bounds of the latency buckets, in seconds. Fine below 10 ms, where the product's
@@ -29,28 +32,28 @@ public final class WorkerMetrics {
 
     /** Registers the worker's metrics on {@code registry}. */
     public WorkerMetrics(PrometheusRegistry registry) {
-        printed = Counter.builder().name("hwaas_worker_printed_total")
+        printed = Counter.builder().withoutExemplars().name("hwaas_worker_printed_total")
                 .help("Hellos printed (lines written to stdout).").register(registry);
-        suppressed = Counter.builder().name("hwaas_worker_duplicates_suppressed_total")
+        suppressed = Counter.builder().withoutExemplars().name("hwaas_worker_duplicates_suppressed_total")
                 .help("Re-runs of hellos already printed, skipped by deduplication.").register(registry);
-        reprinted = Counter.builder().name("hwaas_worker_reprinted_total")
+        reprinted = Counter.builder().withoutExemplars().name("hwaas_worker_reprinted_total")
                 .help("Hellos printed again after an interrupted run had claimed them: possible duplicates.")
                 .register(registry);
-        deadLettered = Counter.builder().name("hwaas_worker_deadlettered_total")
+        deadLettered = Counter.builder().withoutExemplars().name("hwaas_worker_deadlettered_total")
                 .help("Payloads moved to the dead-letter list, by reason.").labelNames("reason").register(registry);
-        failures = Counter.builder().name("hwaas_worker_failures_total")
+        failures = Counter.builder().withoutExemplars().name("hwaas_worker_failures_total")
                 .help("Failed Redis operations (retried) and output errors, by kind.").labelNames("kind")
                 .register(registry);
-        recovered = Counter.builder().name("hwaas_worker_recovered_total")
+        recovered = Counter.builder().withoutExemplars().name("hwaas_worker_recovered_total")
                 .help("Jobs this worker returned to the queue from the in-flight lists of dead workers.")
                 .register(registry);
-        deadLettersDropped = Counter.builder().name("hwaas_worker_deadletters_dropped_total")
+        deadLettersDropped = Counter.builder().withoutExemplars().name("hwaas_worker_deadletters_dropped_total")
                 .help("Oldest dead-letter entries dropped to keep the list within HWAAS_DEADLETTER_MAX and _MAX_BYTES.")
                 .register(registry);
-        deadLetterRefused = Counter.builder().name("hwaas_worker_deadletter_refused_total")
+        deadLetterRefused = Counter.builder().withoutExemplars().name("hwaas_worker_deadletter_refused_total")
                 .help("Poison payloads moved out of the way although Redis refused their dead-letter entry.")
                 .register(registry);
-        latency = Histogram.builder().name("hwaas_print_latency_seconds")
+        latency = Histogram.builder().withoutExemplars().name("hwaas_print_latency_seconds")
                 .help("Time from a client's enqueue to the worker's print.")
                 .classicOnly().classicUpperBounds(LATENCY_BOUNDS).register(registry);
         for (PoisonReason reason : PoisonReason.values()) {
