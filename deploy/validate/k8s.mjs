@@ -24,10 +24,10 @@ const RESTRICTED = {
   "volume-types": [(p) => (p.volumes || []).every((v) => Object.keys(v).every((k) => k === "name" || VOLUMES.includes(k))),
     `volumes must be of the types ${VOLUMES.join(", ")}`],
   sysctls: [(p) => (sc(p).sysctls || []).every((s) => SYSCTLS.includes(s.name)), "only the safe sysctls are allowed"],
-  privileged: [(p, c) => !sc(c).privileged && !eff(p, c, "windowsOptions")?.hostProcess, "privileged and hostProcess must be unset or false"],
+  privileged: [(p, c) => !sc(c).privileged && !eff(p, c, "windowsOptions")?.hostProcess, "privileged and hostProcess must be false"],
   "host-ports": [(p, c) => (c.ports || []).every((x) => !x.hostPort), "hostPort must be unset or 0"],
   capabilities: [(p, c) => (sc(c).capabilities?.drop || []).includes("ALL")
-    && (sc(c).capabilities?.add || []).every((a) => a === "NET_BIND_SERVICE"), "must drop ALL capabilities and add none but NET_BIND_SERVICE"],
+    && (sc(c).capabilities?.add || []).every((a) => a === "NET_BIND_SERVICE"), "must drop ALL capabilities, add only NET_BIND_SERVICE"],
   apparmor: [(p, c) => PROFILES.includes(eff(p, c, "appArmorProfile")?.type), "appArmorProfile must be RuntimeDefault or Localhost"],
   selinux: [(p, c) => ["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"]
     .includes(eff(p, c, "seLinuxOptions")?.type ?? "") && !eff(p, c, "seLinuxOptions")?.user && !eff(p, c, "seLinuxOptions")?.role,
@@ -92,7 +92,8 @@ function tracked(value, path, nodes) {
   });
 }
 const says = (e) => ({ required: () => `missing required field "${e.params.missingProperty}"`, type: () => `must be ${e.params.type}`,
-  enum: () => `must be one of ${e.params.allowedValues?.join(", ")}`, format: () => `is not a valid ${e.params.format}` }[e.keyword] || (() => `fails ${e.keyword} ${JSON.stringify(e.params)}`))();
+  enum: () => `must be one of ${e.params.allowedValues?.join(", ")}`, format: () => `is not a valid ${e.params.format}` }[e.keyword]
+  || (() => `fails ${e.keyword} ${JSON.stringify(e.params)}`))();
 async function schema(o, id, r) {
   const Model = await model(o.apiVersion, o.kind);
   if (!r.expect(Model, "unknown-kind", id, `no schema for ${o.apiVersion} ${o.kind} in ${PACKAGES.join(", ")}`)) {
@@ -116,8 +117,8 @@ async function schema(o, id, r) {
 }
 
 const matches = (sel, labels = {}) => Boolean(sel) && Object.entries(sel.matchLabels || {}).every(([k, v]) => labels[k] === v)
-  && (sel.matchExpressions || []).every((e) => ({ In: () => e.values.includes(labels[e.key]), NotIn: () => !e.values.includes(labels[e.key]),
-    Exists: () => e.key in labels, DoesNotExist: () => !(e.key in labels) }[e.operator]()));
+  && (sel.matchExpressions || []).every((e) => ({ In: () => e.values.includes(labels[e.key]),
+    NotIn: () => !e.values.includes(labels[e.key]), Exists: () => e.key in labels, DoesNotExist: () => !(e.key in labels) }[e.operator]()));
 const portOf = (c, port) => (typeof port === "number" ? port : (c.ports || []).find((x) => x.name === port)?.containerPort);
 const podsOf = (objects) => objects.flatMap((o) => {
   const t = o.kind === "CronJob" ? o.spec.jobTemplate.spec.template : o.kind === "Pod" ? o : o.spec?.template;
@@ -127,7 +128,7 @@ const podsOf = (objects) => objects.flatMap((o) => {
 function podSecurity(objects, pods, r) {
   const ns = objects.filter((o) => o.kind === "Namespace");
   r.expect(ns.length && ns.every((n) => n.metadata.labels?.["pod-security.kubernetes.io/enforce"] === "restricted"),
-    "pod-security-label", `Namespace/${ns[0]?.metadata.name || "(none)"}`, "must be labelled pod-security.kubernetes.io/enforce: restricted");
+    "pod-security-label", `Namespace/${ns[0]?.metadata.name}`, "must be labelled pod-security.kubernetes.io/enforce: restricted");
   for (const { id, spec } of pods) {
     for (const c of [...(spec.initContainers || []), ...spec.containers, ...(spec.ephemeralContainers || [])]) {
       for (const [rule, [test, message]] of Object.entries(RESTRICTED)) {
@@ -211,4 +212,4 @@ async function check(target, r) {
   return `${objects.length} objects valid`;
 }
 
-await run(RULES, targets, check);
+await run(targets, check);
