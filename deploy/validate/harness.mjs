@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
 
 export const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, "..", "..");
+export const repo = resolve(here, "..", "..");
 
 export function cannot(message) {
   console.error(`validate: ${message}`);

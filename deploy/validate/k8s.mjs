@@ -4,11 +4,13 @@
 // with the numbers read from the product (see harness.mjs).
 //
 //   node k8s.mjs [--facts FILE] [KUSTOMIZATION_DIR...]      default: every deploy/k8s/overlays/*
+//   node k8s.mjs --prometheus-rule      writes deploy/k8s/base/prometheusrule.yaml from the alerts
 
 import { spawn, spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cannot, commandLine, here, parseYaml, run } from "./harness.mjs";
+import { stringify } from "yaml";
+import { cannot, commandLine, here, parseYaml, repo, run } from "./harness.mjs";
 
 // The restricted Pod Security Standard, one control each (kubernetes.io/docs/concepts/security/
 // pod-security-standards). A test of one argument is about the pod, of two about each container.
@@ -40,9 +42,17 @@ const RESTRICTED = {
 };
 const RULES = ["schema", "unknown-field", "unknown-kind", "pod-security-label", ...Object.keys(RESTRICTED), "image-user",
   "read-only-root", "stop-grace", "product-default", "unknown-variable", "health-probe", "redis-password", "no-secret-objects",
-  "keda-queue", "min-workers", "pod-monitor", "redis-settings"];
+  "queue-key", "min-workers", "pod-monitor", "prometheus-rule", "redis-settings"];
 
 const overlays = join(here, "..", "k8s", "overlays");
+const ALERTS = join(repo, "monitoring", "prometheus", "alerts.yml");
+const alertGroups = () => parseYaml(readFileSync(ALERTS, "utf8"), ALERTS)[0].groups;
+if (process.argv[2] === "--prometheus-rule") {
+  const rule = { apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { name: "hwaas" }, spec: { groups: alertGroups() } };
+  writeFileSync(join(overlays, "..", "base", "prometheusrule.yaml"), "# Generated from monitoring/prometheus/alerts.yml by"
+    + ` node deploy/validate/k8s.mjs --prometheus-rule: edit the alerts there.\n${stringify(rule, { lineWidth: 0 })}`);
+  process.exit(0);
+}
 const { facts, targets } = commandLine(RULES, () => readdirSync(overlays).sort().map((d) => join(overlays, d)));
 
 const version = spawnSync("kubectl", ["version", "--client", "-o", "json"], { encoding: "utf8" });
@@ -52,7 +62,7 @@ if (client?.major !== "1" || !(parseInt(client.minor, 10) >= 27)) {
   cannot(`kubectl ${client?.gitVersion || "(version unknown)"} is too old: these manifests need kubectl 1.27 or later`);
 }
 const render = (dir) => new Promise((done, failed) => {
-  const child = spawn("kubectl", ["kustomize", dir]);
+  const child = spawn("kubectl", ["kustomize", "--load-restrictor", "LoadRestrictionsNone", dir]);
   const [out, err] = [[], []];
   child.stdout.on("data", (d) => out.push(d));
   child.stderr.on("data", (d) => err.push(d));
@@ -169,7 +179,7 @@ function service(pods, name, role, r) {
   const volume = (pod.spec.volumes || []).find((v) => v.name === mount?.name);
   r.expect(!env.has("HWAAS_REDIS_PASSWORD") && (volume?.secret || volume?.projected?.sources?.every((s) => s.secret)),
     "redis-password", id, "the password must come from a mounted Secret (HWAAS_REDIS_PASSWORD_FILE), never the environment");
-  return { pod, c, env };
+  return { pod, c, env, role };
 }
 
 async function check(target, r) {
@@ -189,17 +199,28 @@ async function check(target, r) {
   const scalers = objects.filter((o) => o.kind === "ScaledObject" && o.spec.scaleTargetRef?.name === facts.worker.name);
   r.expect(scalers.length && scalers.every((s) => s.spec.minReplicaCount >= 2), "min-workers", `ScaledObject/${scalers[0]?.metadata.name}`,
     `must scale ${facts.worker.name} with minReplicaCount 2 or more: a dead worker's jobs come back only through a live peer`);
+  const url = worker?.env.get("REDIS_URL")?.value || "";
   for (const t of scalers.flatMap((s) => s.spec.triggers.map((x) => ({ ...x, id: `ScaledObject/${s.metadata.name} trigger ${x.type}` })))) {
-    const url = worker?.env.get("REDIS_URL")?.value || "";
     r.expect(t.metadata.listName === facts.keys.queue && url.endsWith(`/${t.metadata.databaseIndex}`) && !t.metadata.password,
-      "keda-queue", t.id, `must read ${facts.keys.queue} (hw-worker keys) in REDIS_URL's database, with credentials from its`
+      "queue-key", t.id, `must read ${facts.keys.queue} (hw-worker keys) in REDIS_URL's database, with credentials from its`
       + ` TriggerAuthentication; reads ${t.metadata.listName} in ${t.metadata.databaseIndex}`);
   }
-  for (const s of [worker, client].filter(Boolean)) {
-    r.expect(objects.some((m) => m.kind === "PodMonitor" && matches(m.spec.selector, s.pod.labels) && m.spec.podMetricsEndpoints
-      .some((e) => portOf(s.c, e.port) === facts.port && (e.path || "/metrics") === facts.metricsPath)), "pod-monitor",
-    s.pod.id, `no PodMonitor scrapes ${facts.metricsPath} on port ${facts.port} of its pods`);
+  for (const { id, spec } of pods) {
+    spec.containers.filter((c) => (c.env || []).some((e) => e.name === "REDIS_EXPORTER_CHECK_SINGLE_KEYS")).forEach((c) => r.expect(
+      c.env.find((e) => e.name === "REDIS_EXPORTER_CHECK_SINGLE_KEYS").value.split(",").includes(`db${facts.database}=${facts.keys.queue}`),
+      "queue-key", `${id} container ${c.name}`, `REDIS_EXPORTER_CHECK_SINGLE_KEYS must include db${facts.database}=${facts.keys.queue}`));
   }
+  for (const s of [worker, client].filter(Boolean)) {
+    r.expect(objects.some((m) => m.kind === "PodMonitor" && matches(m.spec.selector, s.pod.labels) && s.pod.labels[m.spec.jobLabel]
+      === s.role.job && m.spec.podMetricsEndpoints.some((e) => portOf(s.c, e.port) === facts.port && (e.path || "/metrics")
+      === facts.metricsPath)), "pod-monitor", s.pod.id, `no PodMonitor scrapes ${facts.metricsPath} on port ${facts.port} of its pods`
+      + ` as job ${s.role.job} (through jobLabel), the job the alerts and the dashboard expect`);
+  }
+  const canonical = (v) => JSON.stringify(v, (k, x) => (x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object
+    .entries(x).sort()) : x));
+  r.expect(objects.some((o) => o.kind === "PrometheusRule" && canonical(o.spec.groups) === canonical(alertGroups())),
+    "prometheus-rule", "PrometheusRule/hwaas", "must hold monitoring/prometheus/alerts.yml's groups: run node deploy/validate/k8s.mjs"
+    + " --prometheus-rule");
   for (const { id, spec } of pods) {
     for (const c of spec.containers.filter((x) => [...(x.command || []), ...(x.args || [])].includes("redis-server"))) {
       const argv = [...(c.command || []), ...(c.args || [])];

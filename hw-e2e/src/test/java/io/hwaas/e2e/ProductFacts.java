@@ -30,8 +30,9 @@ import org.yaml.snakeyaml.Yaml;
  * {@code deploy/validate}: they hold the Kubernetes manifests and the ECS template to these instead
  * of to copies. Sources: the services' configuration defaults ({@link WorkerConfig},
  * {@link ClientConfig}, their common part and {@code Keys}), the variables they read, the image's
- * user and health check (the Dockerfile), what the metrics server actually serves, and the Compose
- * stack (the stop allowance its end-to-end tests exercise, and the Redis settings it runs with).
+ * user and health check (the Dockerfile), what the metrics server actually serves, the Compose
+ * stack (the stop allowance its end-to-end tests exercise, and the Redis settings it runs with) and
+ * the Prometheus jobs its monitoring scrapes the services as.
  */
 final class ProductFacts {
     /** Variables whose defaults the facts assume: a deployment that sets one is not checked against it. */
@@ -98,9 +99,10 @@ final class ProductFacts {
         Duration blocked = worker.blockTimeout().plus(worker.common().redis().timeout());
         check(workerStop.compareTo(blocked) > 0, "hw-worker's stop_grace_period exceeds block + Redis timeout " + blocked);
         check(clientStop.compareTo(client.flushTimeout()) > 0, "hw-client's stop_grace_period exceeds its flush timeout");
-        facts.put("worker", service("hw-worker", workerStop, "worker", "Compose stop_grace_period, covering block timeout "
+        Map<String, String> jobs = jobs(root);
+        facts.put("worker", service("hw-worker", jobs, workerStop, "worker", "Compose stop_grace_period, covering block timeout "
                 + worker.blockTimeout().toSeconds() + " s + Redis timeout " + worker.common().redis().timeout().toSeconds() + " s"));
-        facts.put("client", service("hw-client", clientStop, "client", "Compose stop_grace_period, covering the flush timeout "
+        facts.put("client", service("hw-client", jobs, clientStop, "client", "Compose stop_grace_period, covering the flush timeout "
                 + client.flushTimeout().toSeconds() + " s"));
 
         Map<String, String> redis = new LinkedHashMap<>();
@@ -114,14 +116,29 @@ final class ProductFacts {
         return facts;
     }
 
-    private static Map<String, Object> service(String name, Duration stop, String reader, String source) {
+    private static Map<String, Object> service(String name, Map<String, String> jobs, Duration stop, String reader, String source) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("name", name);
+        check(jobs.containsKey(name), "a Prometheus job scraping " + name + " in monitoring/prometheus/prometheus.yml, found " + jobs);
+        s.put("job", jobs.get(name));
         s.put("stopSeconds", stop.toSeconds());
         s.put("stopSource", source);
         s.put("variables", Variables.known().entrySet().stream()
                 .filter(e -> e.getValue().equals("services") || e.getValue().equals(reader)).map(Map.Entry::getKey).toList());
         return s;
+    }
+
+    /** The Prometheus job of each Compose service, as monitoring/prometheus/prometheus.yml finds them (by DNS name). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> jobs(Path root) throws IOException {
+        Map<String, Object> prometheus = new Yaml().load(Files.readString(root.resolve("monitoring/prometheus/prometheus.yml")));
+        Map<String, String> jobs = new LinkedHashMap<>();
+        for (Map<String, Object> scrape : (List<Map<String, Object>>) prometheus.get("scrape_configs")) {
+            for (Map<String, Object> sd : (List<Map<String, Object>>) scrape.getOrDefault("dns_sd_configs", List.of())) {
+                ((List<String>) sd.get("names")).forEach(n -> jobs.putIfAbsent(n, (String) scrape.get("job_name")));
+            }
+        }
+        return jobs;
     }
 
     private static Duration stop(Map<String, Map<String, Object>> services, String name) {
