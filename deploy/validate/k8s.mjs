@@ -48,9 +48,10 @@ const overlays = join(here, "..", "k8s", "overlays");
 const ALERTS = join(repo, "monitoring", "prometheus", "alerts.yml");
 const alertGroups = () => parseYaml(readFileSync(ALERTS, "utf8"), ALERTS)[0].groups;
 if (process.argv[2] === "--prometheus-rule") {
-  const rule = { apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { name: "hwaas" }, spec: { groups: alertGroups() } };
+  const rule = { apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { name: "hwaas" } };
   writeFileSync(join(overlays, "..", "base", "prometheusrule.yaml"), "# Generated from monitoring/prometheus/alerts.yml by"
-    + ` node deploy/validate/k8s.mjs --prometheus-rule: edit the alerts there.\n${stringify(rule, { lineWidth: 0 })}`);
+    + ` node deploy/validate/k8s.mjs --prometheus-rule: edit the alerts there.\n${stringify({ ...rule, spec: { groups: alertGroups() } },
+    { lineWidth: 0 })}`);
   process.exit(0);
 }
 const { facts, targets } = commandLine(RULES, () => readdirSync(overlays).sort().map((d) => join(overlays, d)));
