@@ -2,8 +2,9 @@
 # One Redis node of the highly available profile (docker-compose.ha.yml). Whether it starts as
 # the primary or as a replica is decided at every start by asking who the primary is now, first
 # the Sentinels, then the other nodes: a node that crashed and came back after a failover must
-# not come back as a second primary. Only when nobody knows (the very first start) is
-# HWAAS_NODE=redis the primary. Sentinel manages the roles from then on.
+# not come back as a second primary. Only when nobody knows (the very first start) is the first
+# of HWAAS_NODES the primary. Sentinel manages the roles from then on. Kubernetes runs the same
+# script (deploy/k8s/overlays/sentinel-redis), with host names for nodes and Sentinels.
 set -eu
 me=$HWAAS_NODE
 auth() { REDISCLI_AUTH="$HWAAS_REDIS_PASSWORD" redis-cli --no-auth-warning "$@" 2>/dev/null; }
@@ -27,7 +28,7 @@ if [ -z "$primary" ]; then
     fi
   done
 fi
-[ -n "$primary" ] || primary=redis
+[ -n "$primary" ] || primary=${HWAAS_NODES%% *}
 
 set -- --dir /data --appendonly yes --appendfsync everysec \
   --maxmemory "$HWAAS_REDIS_MAXMEMORY" --maxmemory-policy noeviction --proto-max-bulk-len 1mb \

@@ -22,7 +22,7 @@ if [ -z "$primary" ]; then
     fi
   done
 fi
-[ -n "$primary" ] || primary=redis
+[ -n "$primary" ] || primary=${HWAAS_NODES%% *}
 
 # Quorum 2 of 3. A primary silent for 1.5 s is down; a failover takes a few seconds more, which
 # keeps the time from losing a primary to printing again under 10 s.
