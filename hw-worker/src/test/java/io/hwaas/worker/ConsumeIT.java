@@ -9,7 +9,7 @@ import io.hwaas.common.hello.Hello;
 import io.hwaas.common.hello.Keys;
 import io.hwaas.common.testing.TestHellos;
 import io.hwaas.common.testing.TestRedis;
-import io.hwaas.worker.audit.Audit;
+import io.hwaas.ops.audit.Audit;
 import io.hwaas.worker.consume.DeadLetters;
 import java.security.MessageDigest;
 import java.time.Duration;

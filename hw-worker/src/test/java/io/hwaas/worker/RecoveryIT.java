@@ -8,7 +8,7 @@ import io.hwaas.common.hello.Keys;
 import io.hwaas.common.redis.LuaScript;
 import io.hwaas.common.testing.TestHellos;
 import io.hwaas.common.testing.TestRedis;
-import io.hwaas.worker.audit.Audit;
+import io.hwaas.ops.audit.Audit;
 import io.hwaas.worker.recovery.Heartbeat;
 import java.time.Duration;
 import java.util.ArrayList;
