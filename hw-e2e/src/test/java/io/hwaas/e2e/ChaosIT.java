@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hwaas.common.hello.AuditBits;
 import io.hwaas.common.hello.Keys;
+import io.hwaas.common.testing.Command;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,10 +43,10 @@ class ChaosIT {
 
     @Test
     void noHelloIsLostThroughWorkerKillsRedisRestartsAndFreezes() throws Exception {
-        Stack.Result up = stack.hwaasRun(Duration.ofMinutes(10), "-d", "3", "10");
+        Command.Result up = stack.hwaasRun(Duration.ofMinutes(10), "-d", "3", "10");
         assertThat(up.exit()).as("./hwaas -d 3 10; output: " + up.all()).isZero();
         // A fourth worker whose wall clock is 10 s ahead of everyone else's.
-        Stack.Result skewed = stack.compose(Duration.ofMinutes(2), "run", "-d", "--no-deps", "-e", "HWAAS_CLOCK_OFFSET=10s",
+        Command.Result skewed = stack.compose(Duration.ofMinutes(2), "run", "-d", "--no-deps", "-e", "HWAAS_CLOCK_OFFSET=10s",
                 "hw-worker");
         assertThat(skewed.exit()).as("the skewed worker: " + skewed.all()).isZero();
         String skewedWorker = stack.docker(Duration.ofSeconds(30), "inspect", "-f", "{{.Id}}",
@@ -108,11 +109,11 @@ class ChaosIT {
             stack.docker(Duration.ofSeconds(60), "start", victim);
         }
 
-        Stack.Result stopClients = stack.compose(Duration.ofMinutes(2), "stop", "hw-client");
+        Command.Result stopClients = stack.compose(Duration.ofMinutes(2), "stop", "hw-client");
         assertThat(stopClients.exit()).as("stopping the clients: " + stopClients.all()).isZero();
         awaitDrained(Duration.ofSeconds(60));
 
-        Stack.Result audit = stack.hwaasRun(Duration.ofMinutes(2), "audit", "--json");
+        Command.Result audit = stack.hwaasRun(Duration.ofMinutes(2), "audit", "--json");
         JsonNode report = JSON.readTree(audit.out().lines().filter(l -> l.startsWith("{")).findFirst()
                 .orElseThrow(() -> new AssertionError("no JSON in the audit output: " + audit.all())));
         long submitted = report.path("submitted").asLong();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.io.File;
+import io.hwaas.common.testing.Command;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +18,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -44,7 +43,7 @@ class KubernetesManifestsTest {
     private static Path k8s;
     private static Path validator;
     private static Path node;
-    private static Outcome brokenRun;
+    private static Command.Result brokenRun;
 
 
     private static Path require(String tool, String why) {
@@ -56,27 +55,9 @@ class KubernetesManifestsTest {
         return found;
     }
 
-    private static Outcome run(List<String> command, Path dir, Map<String, String> env, Duration timeout)
+    private static Command.Result run(List<String> command, Path dir, Map<String, String> env, Duration timeout)
             throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-        builder.environment().putAll(env);
-        // Files, not pipes: npm can print more than a pipe holds before it exits.
-        Path out = Files.createTempFile("hwaas-k8s", ".out");
-        Path err = Files.createTempFile("hwaas-k8s", ".err");
-        try {
-            builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(
-                    new File("/dev/null")));
-            Process process = builder.start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor();
-                fail(String.join(" ", command) + " did not finish within " + timeout.toSeconds() + " s");
-            }
-            return new Outcome(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+        return Command.of(command).in(dir).env(env).run(timeout);
     }
 
     private static String fingerprint(Path dir) throws IOException {
@@ -101,7 +82,7 @@ class KubernetesManifestsTest {
         Path marker = validator.resolve("node_modules").resolve(INSTALLED_MARKER);
         if (!Files.isRegularFile(marker) || !Files.readString(marker, StandardCharsets.UTF_8).strip().equals(wanted)) {
             // --ignore-scripts: none of these packages needs an install script, so none runs code in the build.
-            Outcome ci = run(List.of(npm.toString(), "ci", "--no-audit", "--no-fund", "--ignore-scripts"), validator,
+            Command.Result ci = run(List.of(npm.toString(), "ci", "--no-audit", "--no-fund", "--ignore-scripts"), validator,
                     Map.of(), NPM_TIMEOUT);
             assertThat(ci.exit()).as("npm ci in %s installs the pinned packages of package-lock.json\n%s", validator,
                     ci.describe()).isZero();
@@ -109,7 +90,7 @@ class KubernetesManifestsTest {
         }
     }
 
-    private static Outcome validate(List<String> targets, Map<String, String> env) throws IOException, InterruptedException {
+    private static Command.Result validate(List<String> targets, Map<String, String> env) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(node.toString(), validator.resolve("validate.mjs").toString()));
         command.addAll(targets);
         return run(command, k8s, env, VALIDATE_TIMEOUT);
@@ -127,11 +108,11 @@ class KubernetesManifestsTest {
         assertThat(overlays).as("overlays under %s", k8s).extracting(p -> p.getFileName().toString())
                 .contains("bundled-redis", "managed-redis", "sentinel-redis");
 
-        Outcome result = validate(List.of(), Map.of());
+        Command.Result result = validate(List.of(), Map.of());
 
         assertThat(result.exit()).as("validate.mjs passes every overlay\n%s", result.describe()).isZero();
         for (Path overlay : overlays) {
-            assertThat(result.stdout()).as("validate.mjs reports overlay %s as valid\n%s", overlay.getFileName(),
+            assertThat(result.out()).as("validate.mjs reports overlay %s as valid\n%s", overlay.getFileName(),
                     result.describe()).contains("ok   overlays/" + overlay.getFileName() + ": ");
         }
     }
@@ -147,7 +128,7 @@ class KubernetesManifestsTest {
         Map<String, String> sections = new LinkedHashMap<>();
         String current = null;
         StringBuilder text = new StringBuilder();
-        for (String line : brokenRun.stdout().split("\n", -1)) {
+        for (String line : brokenRun.out().split("\n", -1)) {
             if (line.startsWith("FAIL ") || line.startsWith("ok   ")) {
                 if (current != null) {
                     sections.put(current, text.toString());
@@ -191,12 +172,12 @@ class KubernetesManifestsTest {
         try {
             Files.createSymbolicLink(bin.resolve("node"), node);
 
-            Outcome result = validate(List.of(), Map.of("PATH", bin.toString()));
+            Command.Result result = validate(List.of(), Map.of("PATH", bin.toString()));
 
             assertThat(result.exit()).as("validate.mjs without kubectl exits 2 (could not run)\n%s", result.describe())
                     .isEqualTo(2);
-            assertThat(result.stderr()).as("validate.mjs without kubectl says so").contains("kubectl is not on PATH");
-            assertThat(result.stdout()).as("validate.mjs without kubectl reports no overlay as valid")
+            assertThat(result.err()).as("validate.mjs without kubectl says so").contains("kubectl is not on PATH");
+            assertThat(result.out()).as("validate.mjs without kubectl reports no overlay as valid")
                     .doesNotContain("ok   ");
         } finally {
             Files.deleteIfExists(bin.resolve("node")); // the link, never its target
@@ -216,11 +197,11 @@ class KubernetesManifestsTest {
                     + "\"gitVersion\":\"v1.20.2\"}}'\n", StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(kubectl, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-            Outcome result = validate(List.of(), Map.of("PATH", bin.toString()));
+            Command.Result result = validate(List.of(), Map.of("PATH", bin.toString()));
 
             assertThat(result.exit()).as("validate.mjs with kubectl 1.20 exits 2 (could not run)\n%s", result.describe())
                     .isEqualTo(2);
-            assertThat(result.stderr()).as("validate.mjs names the kubectl version and the one it needs")
+            assertThat(result.err()).as("validate.mjs names the kubectl version and the one it needs")
                     .contains("kubectl v1.20.2 is too old").contains("kubectl 1.27 or later");
         } finally {
             Files.deleteIfExists(kubectl);

@@ -1,7 +1,7 @@
 package io.hwaas.e2e;
 
+import io.hwaas.common.testing.Command;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -150,10 +150,8 @@ final class SwarmCluster implements AutoCloseable {
         try {
             List<Process> loads = new ArrayList<>();
             for (Node node : nodes) {
-                ProcessBuilder builder = new ProcessBuilder("docker", "load", "-q", "-i", tar.toString())
-                        .redirectErrorStream(true).redirectOutput(dir.resolve("load-" + node.name() + ".log").toFile());
-                nodeEnv(builder.environment(), node);
-                loads.add(builder.start());
+                loads.add(onNode(Command.of("docker", "load", "-q", "-i", tar.toString()), node)
+                        .start(dir.resolve("load-" + node.name() + ".log")));
             }
             for (int i = 0; i < loads.size(); i++) {
                 Process load = loads.get(i);
@@ -211,55 +209,34 @@ final class SwarmCluster implements AutoCloseable {
     }
 
     /** {@code docker ARGS} on the host's own daemon. */
-    Stack.Result host(Duration timeout, String... args) throws IOException, InterruptedException {
+    Command.Result host(Duration timeout, String... args) throws IOException, InterruptedException {
         return run(null, timeout, prepend("docker", args));
     }
 
     /** {@code docker ARGS} on a node's daemon. */
-    Stack.Result on(Node node, Duration timeout, String... args) throws IOException, InterruptedException {
+    Command.Result on(Node node, Duration timeout, String... args) throws IOException, InterruptedException {
         return run(node, timeout, prepend("docker", args));
     }
 
     /** Any command, with the Docker CLI pointed at a node's daemon and the extra environment. */
-    Stack.Result command(Node node, Map<String, String> env, Duration timeout, List<String> command)
+    Command.Result command(Node node, Map<String, String> env, Duration timeout, List<String> command)
             throws IOException, InterruptedException {
         return run(node, env, timeout, command);
     }
 
-    private Stack.Result run(Node node, Duration timeout, List<String> command) throws IOException, InterruptedException {
+    private Command.Result run(Node node, Duration timeout, List<String> command) throws IOException, InterruptedException {
         return run(node, Map.of(), timeout, command);
     }
 
-    private Stack.Result run(Node node, Map<String, String> env, Duration timeout, List<String> command)
+    private Command.Result run(Node node, Map<String, String> env, Duration timeout, List<String> command)
             throws IOException, InterruptedException {
-        Path out = Files.createTempFile("hwaas-swarm", ".out");
-        Path err = Files.createTempFile("hwaas-swarm", ".err");
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).directory(Repository.root().toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
-            builder.environment().putAll(env);
-            if (node != null) {
-                nodeEnv(builder.environment(), node);
-            }
-            Process process = builder.start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-                throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout
-                        + (node == null ? "" : " on " + node.name()));
-            }
-            return new Stack.Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+        Command c = Command.of(command).in(Repository.root()).env(env);
+        return (node == null ? c : onNode(c, node)).run(timeout);
     }
 
-    private static void nodeEnv(Map<String, String> env, Node node) {
-        env.put("DOCKER_HOST", node.dockerHost());
+    private static Command onNode(Command command, Node node) {
         // DOCKER_HOST wins over a context, but a CLI given both complains.
-        env.remove("DOCKER_CONTEXT");
+        return command.env("DOCKER_HOST", node.dockerHost()).unset("DOCKER_CONTEXT"::equals);
     }
 
     private static List<String> prepend(String first, String... rest) {
@@ -268,7 +245,7 @@ final class SwarmCluster implements AutoCloseable {
         return list;
     }
 
-    static void check(Stack.Result result, String what) {
+    static void check(Command.Result result, String what) {
         if (result.exit() != 0) {
             throw new AssertionError(what + " failed (exit " + result.exit() + "): " + result.all());
         }
@@ -292,19 +269,19 @@ final class SwarmCluster implements AutoCloseable {
         List<String> problems = new ArrayList<>();
         for (Node node : nodes) {
             thaw(node);
-            Stack.Result rm = host(Duration.ofMinutes(2), "rm", "-f", "-v", node.container());
+            Command.Result rm = host(Duration.ofMinutes(2), "rm", "-f", "-v", node.container());
             if (rm.exit() != 0 && !rm.err().contains("No such container")) {
                 problems.add("docker rm " + node.container() + ": " + rm.all().trim());
             }
         }
         for (Node node : nodes) {
             removeCgroups(node, problems);
-            Stack.Result rm = host(Duration.ofMinutes(1), "volume", "rm", "-f", node.volume());
+            Command.Result rm = host(Duration.ofMinutes(1), "volume", "rm", "-f", node.volume());
             if (rm.exit() != 0) {
                 problems.add("docker volume rm " + node.volume() + ": " + rm.all().trim());
             }
         }
-        Stack.Result net = host(Duration.ofMinutes(1), "network", "rm", network);
+        Command.Result net = host(Duration.ofMinutes(1), "network", "rm", network);
         if (net.exit() != 0 && !net.err().contains("not found")) {
             problems.add("docker network rm " + network + ": " + net.all().trim());
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hwaas.common.hello.AuditBits;
 import io.hwaas.common.hello.Keys;
+import io.hwaas.common.testing.Command;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +57,7 @@ class SwarmIT {
     static void startCluster() throws Exception {
         assertThat(hostSwarmState()).as("the host's own daemon is in no swarm before the test").isEqualTo("inactive");
         Stack images = Stack.create("swarm-it");
-        Stack.Result build = images.compose(Duration.ofMinutes(15), "build");
+        Command.Result build = images.compose(Duration.ofMinutes(15), "build");
         assertThat(build.exit()).as("docker compose build: " + build.all()).isZero();
         ensureNodeImage(images);
         assertThat(images.docker(Duration.ofSeconds(30), "image", "inspect", REDIS_IMAGE).exit())
@@ -98,12 +99,12 @@ class SwarmIT {
         // The script refuses nonsense before it talks to any daemon, and a daemon that is no manager.
         assertThat(swarm(Duration.ofSeconds(30), "deploy", "0", "5").exit()).as("swarm deploy 0 5: exit 2").isEqualTo(2);
         assertThat(swarm(Duration.ofSeconds(30), "frobnicate").exit()).as("swarm frobnicate: exit 2").isEqualTo(2);
-        Stack.Result onWorker = cluster.command(cluster.node(2), Map.of("XDG_STATE_HOME", state.toString()),
+        Command.Result onWorker = cluster.command(cluster.node(2), Map.of("XDG_STATE_HOME", state.toString()),
                 Duration.ofSeconds(60), List.of(Repository.root().resolve("deploy/swarm/swarm").toString(), "status"));
         assertThat(onWorker.exit()).as("swarm status on a worker node: " + onWorker.all()).isEqualTo(2);
         assertThat(onWorker.err()).as("swarm status on a worker node says why").contains("not a manager");
 
-        Stack.Result deploy = swarm(Duration.ofMinutes(4), "deploy", "3", "10");
+        Command.Result deploy = swarm(Duration.ofMinutes(4), "deploy", "3", "10");
         assertThat(deploy.exit()).as("swarm deploy 3 10: " + deploy.all()).isZero();
 
         assertThat(runningTasks(REDIS)).as("Redis' task, on the labelled node").containsOnlyKeys("node1");
@@ -116,7 +117,7 @@ class SwarmIT {
             awaitHellosOn(node, 1, Duration.ofSeconds(60));
         }
         checkTaskSandbox(cluster.node(2));
-        Stack.Result status = swarm(Duration.ofMinutes(1), "status");
+        Command.Result status = swarm(Duration.ofMinutes(1), "status");
         assertThat(status.exit()).as("swarm status: " + status.all()).isZero();
         assertThat(status.out()).as("swarm status: tasks per node and the workers' report")
                 .contains("node1", "node2", "node3").containsPattern("workers alive +3 ");
@@ -124,7 +125,7 @@ class SwarmIT {
         // Scaling under load: up, down below the start, and back.
         for (int n : new int[] {5, 2, 3}) {
             Instant before = Instant.now();
-            Stack.Result scale = swarm(Duration.ofMinutes(2), "scale", Integer.toString(n), "10");
+            Command.Result scale = swarm(Duration.ofMinutes(2), "scale", Integer.toString(n), "10");
             assertThat(scale.exit()).as("swarm scale " + n + " 10: " + scale.all()).isZero();
             assertThat(sum(runningTasks(WORKER))).as("running workers after scaling to " + n).isEqualTo(n);
             awaitHellosSince(before, 20, Duration.ofSeconds(30));
@@ -182,12 +183,12 @@ class SwarmIT {
         awaitHellosSince(Instant.now(), 30, Duration.ofSeconds(30));
 
         // Clients stop first and flush; then nothing may be left queued or in flight.
-        Stack.Result stop = swarm(Duration.ofMinutes(2), "scale", "3", "0");
+        Command.Result stop = swarm(Duration.ofMinutes(2), "scale", "3", "0");
         assertThat(stop.exit()).as("swarm scale 3 0 (the clients flush and stop): " + stop.all()).isZero();
         awaitDrained(Duration.ofSeconds(60));
         log("queue and in-flight lists empty");
 
-        Stack.Result audit = swarm(Duration.ofMinutes(2), "audit", "--json");
+        Command.Result audit = swarm(Duration.ofMinutes(2), "audit", "--json");
         System.out.println("SWARM: audit (exit " + audit.exit() + "): " + audit.out().trim());
         JsonNode report = JSON.readTree(audit.out().lines().filter(l -> l.startsWith("{")).findFirst()
                 .orElseThrow(() -> new AssertionError("no JSON in the audit output: " + audit.all())));
@@ -224,7 +225,7 @@ class SwarmIT {
         assertThat(moved).as("tasks moved by the drain and the node loss").isPositive();
 
         // Removal: the stack goes, with its networks; the secret stays for the next deploy.
-        Stack.Result rm = swarm(Duration.ofMinutes(3), "rm");
+        Command.Result rm = swarm(Duration.ofMinutes(3), "rm");
         assertThat(rm.exit()).as("swarm rm: " + rm.all()).isZero();
         assertThat(manager("service", "ls", "-q").out().trim()).as("services left after swarm rm").isEmpty();
         assertThat(manager("network", "ls", "-q", "--filter", "label=com.docker.stack.namespace=" + STACK).out().trim())
@@ -235,14 +236,14 @@ class SwarmIT {
     // ---- The stack on the swarm ------------------------------------------------------------
 
     /** {@code ./hwaas swarm ARGS}: the script itself, with the CLI pointed at the manager. */
-    private static Stack.Result swarm(Duration timeout, String... args) throws Exception {
+    private static Command.Result swarm(Duration timeout, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Repository.root().resolve("deploy/swarm/swarm").toString()));
         command.addAll(Arrays.asList(args));
         Map<String, String> env = new HashMap<>();
         env.put("HWAAS_REDIS_IMAGE", REDIS_IMAGE);
         env.put("XDG_STATE_HOME", state.toString());
         long t = System.nanoTime();
-        Stack.Result result = cluster.command(cluster.node(1), env, timeout, command);
+        Command.Result result = cluster.command(cluster.node(1), env, timeout, command);
         log("swarm " + String.join(" ", args) + ": exit " + result.exit() + " after "
                 + Math.round((System.nanoTime() - t) / 1e8) / 10.0 + " s");
         if (args.length > 0 && List.of("deploy", "status", "rm").contains(args[0])) {
@@ -257,13 +258,13 @@ class SwarmIT {
         System.out.printf("SWARM: +%.1f s %s%n", (System.nanoTime() - testStart) / 1e9, what);
     }
 
-    private static Stack.Result manager(String... args) throws Exception {
+    private static Command.Result manager(String... args) throws Exception {
         return cluster.on(cluster.node(1), Duration.ofSeconds(60), args);
     }
 
     /** Running tasks of a service, per node (nodes without any left out). */
     private static Map<String, Integer> runningTasks(String service) throws Exception {
-        Stack.Result ps = manager("service", "ps", "--filter", "desired-state=running", "--format",
+        Command.Result ps = manager("service", "ps", "--filter", "desired-state=running", "--format",
                 "{{.Node}} {{.CurrentState}}", service);
         SwarmCluster.check(ps, "docker service ps " + service);
         Map<String, Integer> perNode = new TreeMap<>();
@@ -286,7 +287,7 @@ class SwarmIT {
         if (all) {
             args.add("-a");
         }
-        Stack.Result ps = cluster.on(node, Duration.ofSeconds(30), args.toArray(new String[0]));
+        Command.Result ps = cluster.on(node, Duration.ofSeconds(30), args.toArray(new String[0]));
         SwarmCluster.check(ps, "docker ps on " + node.name());
         return ps.out().lines().filter(l -> !l.isBlank()).toList();
     }
@@ -295,7 +296,7 @@ class SwarmIT {
     private static long hellosOn(SwarmCluster.Node node, Instant since) throws Exception {
         long count = 0;
         for (String id : workerContainers(node, true)) {
-            Stack.Result logs = since == null ? cluster.on(node, Duration.ofSeconds(60), "logs", id)
+            Command.Result logs = since == null ? cluster.on(node, Duration.ofSeconds(60), "logs", id)
                     : cluster.on(node, Duration.ofSeconds(60), "logs", "--since", since.toString(), id);
             count += logs.out().lines().filter("hello, world!"::equals).count();
         }
@@ -343,7 +344,7 @@ class SwarmIT {
      */
     private static void checkTaskSandbox(SwarmCluster.Node node) throws Exception {
         String id = workerContainers(node, false).get(0);
-        Stack.Result probe = cluster.on(node, Duration.ofSeconds(30), "exec", id, "/bin/bash", "-c",
+        Command.Result probe = cluster.on(node, Duration.ofSeconds(30), "exec", id, "/bin/bash", "-c",
                 "echo ok >/tmp/probe && read -r x </tmp/probe && echo \"tmp:$x\"; rm -f /tmp/probe;"
                         + " { echo x >/probe; } 2>/dev/null && echo root:writable || echo root:read-only;"
                         + " [ -r \"$HWAAS_REDIS_PASSWORD_FILE\" ] && echo secret:readable;"
@@ -357,13 +358,13 @@ class SwarmIT {
 
     private static String redis(String... args) throws Exception {
         SwarmCluster.Node node1 = cluster.node(1);
-        Stack.Result ps = cluster.on(node1, Duration.ofSeconds(30), "ps", "-q", "--filter",
+        Command.Result ps = cluster.on(node1, Duration.ofSeconds(30), "ps", "-q", "--filter",
                 "label=com.docker.swarm.service.name=" + REDIS);
         String id = ps.out().lines().findFirst().orElseThrow(() -> new AssertionError("no Redis container on node1"));
         List<String> command = new ArrayList<>(List.of("exec", id, "sh", "-c",
                 "REDISCLI_AUTH=\"$(cat /run/secrets/redis_password)\" exec redis-cli -n 1 \"$@\"", "redis-cli"));
         command.addAll(Arrays.asList(args));
-        Stack.Result r = cluster.on(node1, Duration.ofSeconds(30), command.toArray(new String[0]));
+        Command.Result r = cluster.on(node1, Duration.ofSeconds(30), command.toArray(new String[0]));
         SwarmCluster.check(r, "redis-cli " + String.join(" ", args));
         return r.out().trim();
     }
@@ -425,7 +426,7 @@ class SwarmIT {
                     continue;
                 }
                 for (String id : workerContainers(node, true)) {
-                    Stack.Result logs = cluster.on(node, Duration.ofSeconds(30), "logs", "-t", "--since", killedAt.toString(), id);
+                    Command.Result logs = cluster.on(node, Duration.ofSeconds(30), "logs", "-t", "--since", killedAt.toString(), id);
                     for (String line : logs.out().lines().toList()) {
                         int space = line.indexOf(' ');
                         if (space < 0 || !line.substring(space + 1).equals("hello, world!")) {
@@ -494,11 +495,10 @@ class SwarmIT {
     // ---- The host ----------------------------------------------------------------------------
 
     private static String hostSwarmState() throws Exception {
-        Process p = new ProcessBuilder("docker", "info", "--format", "{{.Swarm.LocalNodeState}}").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes()).trim();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("docker info finishes").isTrue();
-        assertThat(p.exitValue()).as("docker info on the host (is Docker installed and running?): " + out).isZero();
-        return out;
+        Command.Result info = Command.of("docker", "info", "--format", "{{.Swarm.LocalNodeState}}")
+                .run(Duration.ofSeconds(30));
+        assertThat(info.exit()).as("docker info on the host (is Docker installed and running?): " + info.all()).isZero();
+        return info.out().trim();
     }
 
     /**
@@ -509,17 +509,12 @@ class SwarmIT {
         if (stack.docker(Duration.ofSeconds(30), "image", "inspect", SwarmCluster.NODE_IMAGE).exit() == 0) {
             return;
         }
-        Process which = new ProcessBuilder("sh", "-c", "command -v mmdebstrap").start();
-        assertThat(which.waitFor(10, TimeUnit.SECONDS) && which.exitValue() == 0)
+        assertThat(Command.of("sh", "-c", "command -v mmdebstrap").run(Duration.ofSeconds(10)).exit())
                 .as("mmdebstrap is installed (apt-get install mmdebstrap): the Swarm test builds its node image "
-                        + SwarmCluster.NODE_IMAGE + " with .ci/standins").isTrue();
-        Process build = new ProcessBuilder(Repository.root().resolve(".ci/standins").toString()).directory(Repository.root().toFile())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
-        if (!build.waitFor(15, TimeUnit.MINUTES)) {
-            build.destroyForcibly();
-            throw new AssertionError(".ci/standins did not finish within 15 minutes");
-        }
-        assertThat(build.exitValue()).as(".ci/standins (builds " + SwarmCluster.NODE_IMAGE + ")").isZero();
+                        + SwarmCluster.NODE_IMAGE + " with .ci/standins").isZero();
+        Command.Result build = Command.of(Repository.root().resolve(".ci/standins").toString()).in(Repository.root())
+                .run(Duration.ofMinutes(15));
+        assertThat(build.exit()).as(".ci/standins (builds " + SwarmCluster.NODE_IMAGE + "): " + build.all()).isZero();
         assertThat(stack.docker(Duration.ofSeconds(30), "image", "inspect", SwarmCluster.NODE_IMAGE).exit())
                 .as(SwarmCluster.NODE_IMAGE + " after .ci/standins").isZero();
     }
