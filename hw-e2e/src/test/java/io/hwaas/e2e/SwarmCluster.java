@@ -1,5 +1,7 @@
 package io.hwaas.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import io.hwaas.common.testing.Command;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -16,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A Docker Swarm of its own: N Docker-in-Docker nodes, each a container of the node image
@@ -122,18 +125,14 @@ final class SwarmCluster implements AutoCloseable {
     }
 
     private void awaitDaemon(Node node, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            if (Files.exists(node.socketDir().resolve("docker.sock"))
-                    && on(node, Duration.ofSeconds(10), "info", "--format", "{{.Name}}").exit() == 0) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                String logs = host(Duration.ofSeconds(30), "logs", "--tail", "30", node.container()).all();
-                throw new AssertionError("the dockerd of " + node.name() + " did not answer within " + timeout
-                        + "; its last lines:\n" + logs);
-            }
-            Thread.sleep(500);
+        try {
+            await("the dockerd of " + node.name() + " answers").atMost(timeout).pollInterval(Duration.ofMillis(500))
+                    .until(() -> Files.exists(node.socketDir().resolve("docker.sock"))
+                            && on(node, Duration.ofSeconds(10), "info", "--format", "{{.Name}}").exit() == 0);
+        } catch (ConditionTimeoutException e) {
+            String logs = host(Duration.ofSeconds(30), "logs", "--tail", "30", node.container()).all();
+            throw new AssertionError("the dockerd of " + node.name() + " did not answer within " + timeout
+                    + "; its last lines:\n" + logs, e);
         }
     }
 
@@ -192,15 +191,10 @@ final class SwarmCluster implements AutoCloseable {
             check(on(node, Duration.ofMinutes(1), "swarm", "join", "--advertise-addr", address(node), "--token", token,
                     address(manager) + ":2377"), "docker swarm join on " + node.name());
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!on(manager, Duration.ofSeconds(30), "node", "ls", "--format", "{{.Status}}").out().lines()
-                .filter("Ready"::equals).toList().equals(nodes.stream().map(n -> "Ready").toList())) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not every node is Ready in the swarm after 60 s: "
-                        + on(manager, Duration.ofSeconds(30), "node", "ls").all());
-            }
-            Thread.sleep(500);
-        }
+        List<String> ready = nodes.stream().map(n -> "Ready").toList();
+        await("every node Ready in the swarm").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> on(manager, Duration.ofSeconds(30), "node", "ls", "--format", "{{.Status}}").out().lines()
+                        .filter("Ready"::equals).toList(), ready::equals);
     }
 
     /** Kills a node outright, as a power cut would: SIGKILL to its init takes its whole PID namespace. */
@@ -340,26 +334,23 @@ final class SwarmCluster implements AutoCloseable {
                 }
             }
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        // Their processes may take a moment to die: until then a cgroup cannot be removed.
         for (Path parent : parents) {
-            while (true) {
-                try {
-                    List<Path> dirs;
-                    try (Stream<Path> walk = Files.walk(parent)) {
-                        dirs = walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
-                    }
-                    for (Path cgroup : dirs) {
-                        // rmdir on cgroupfs: the control files inside go with the directory.
-                        Files.deleteIfExists(cgroup);
-                    }
-                    break;
-                } catch (IOException e) {
-                    if (System.nanoTime() > deadline) {
-                        problems.add("cgroup " + parent + ": " + e);
-                        break;
-                    }
-                    Thread.sleep(250);
-                }
+            try {
+                await("cgroup " + parent + " removed").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+                        .ignoreExceptionsInstanceOf(IOException.class).until(() -> {
+                            List<Path> dirs;
+                            try (Stream<Path> walk = Files.walk(parent)) {
+                                dirs = walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
+                            }
+                            for (Path cgroup : dirs) {
+                                // rmdir on cgroupfs: the control files inside go with the directory.
+                                Files.deleteIfExists(cgroup);
+                            }
+                            return true;
+                        });
+            } catch (ConditionTimeoutException e) {
+                problems.add("cgroup " + parent + ": " + e.getMessage());
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.hwaas.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,8 +18,10 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -387,109 +390,113 @@ class SwarmIT {
             List<String> stop = new ArrayList<>(List.of("kill", "-s", "STOP"));
             stop.addAll(ids);
             SwarmCluster.check(cluster.on(victim, Duration.ofSeconds(30), stop.toArray(new String[0])), "stopping workers");
-            long deadline = System.nanoTime() + Duration.ofMillis(2500).toNanos();
-            while (System.nanoTime() < deadline) {
-                List<Orphan> held = new ArrayList<>();
-                for (String id : ids) {
-                    for (String key : redis("--raw", "KEYS", "resque:inflight:" + id.substring(0, 12) + "-*").lines().toList()) {
-                        if (key.isBlank()) {
-                            continue;
-                        }
-                        for (String payload : redis("--raw", "LRANGE", key, "0", "-1").lines().filter(l -> !l.isBlank()).toList()) {
-                            JsonNode meta = JSON.readTree(payload).path("hwaas");
-                            held.add(new Orphan(meta.path("client").asText(), meta.path("seq").asLong()));
-                        }
-                    }
-                }
-                if (!held.isEmpty()) {
-                    return held;
-                }
-                Thread.sleep(100);
+            try {
+                return await("a job in the in-flight lists of " + victim.name() + "'s stopped workers")
+                        .atMost(Duration.ofMillis(2500)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> heldBy(ids), held -> !held.isEmpty());
+            } catch (ConditionTimeoutException e) {
+                // None this time: let them go on.
             }
+            long resumedAt = redisMillis();
             List<String> resume = new ArrayList<>(List.of("kill", "-s", "CONT"));
             resume.addAll(ids);
             cluster.on(victim, Duration.ofSeconds(30), resume.toArray(new String[0]));
-            // Let them heartbeat again before the next attempt.
-            Thread.sleep(2000);
+            await("the resumed workers beat again before the next attempt").atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(250)).until(() -> {
+                        List<String> beating = redis("--raw", "ZRANGEBYSCORE", KEYS.workers(), Long.toString(resumedAt),
+                                "+inf").lines().toList();
+                        return ids.stream().allMatch(id -> beating.stream().anyMatch(w -> w.startsWith(id.substring(0, 12))));
+                    });
         }
         throw new AssertionError("the workers of " + victim.name() + " held no job in 5 attempts");
+    }
+
+    /** The jobs in the in-flight lists of the worker containers {@code ids}. */
+    private static List<Orphan> heldBy(List<String> ids) throws Exception {
+        List<Orphan> held = new ArrayList<>();
+        for (String id : ids) {
+            for (String key : redis("--raw", "KEYS", "resque:inflight:" + id.substring(0, 12) + "-*").lines().toList()) {
+                if (key.isBlank()) {
+                    continue;
+                }
+                for (String payload : redis("--raw", "LRANGE", key, "0", "-1").lines().filter(l -> !l.isBlank()).toList()) {
+                    JsonNode meta = JSON.readTree(payload).path("hwaas");
+                    held.add(new Orphan(meta.path("client").asText(), meta.path("seq").asLong()));
+                }
+            }
+        }
+        return held;
+    }
+
+    /** Redis' clock, in milliseconds: what heartbeats are scored by. */
+    private static long redisMillis() throws Exception {
+        List<String> time = redis("TIME").lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
+        return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
     }
 
     /** Seconds from the kill to the first hello a worker of a surviving node printed after it. */
     private static double firstHelloAfter(Instant killedAt, long killedNanos, SwarmCluster.Node victim, Duration timeout)
             throws Exception {
-        long deadline = killedNanos + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            Instant first = null;
-            for (SwarmCluster.Node node : cluster.nodes) {
-                if (node.equals(victim)) {
-                    continue;
-                }
-                for (String id : workerContainers(node, true)) {
-                    Command.Result logs = cluster.on(node, Duration.ofSeconds(30), "logs", "-t", "--since", killedAt.toString(), id);
-                    for (String line : logs.out().lines().toList()) {
-                        int space = line.indexOf(' ');
-                        if (space < 0 || !line.substring(space + 1).equals("hello, world!")) {
-                            continue;
+        Duration left = timeout.minusNanos(System.nanoTime() - killedNanos);
+        Instant first = await("a hello printed by a worker of a surviving node after the kill").atMost(left)
+                .pollInterval(Duration.ofMillis(250)).until(() -> firstHelloSince(killedAt, victim), Objects::nonNull);
+        return Math.round(Duration.between(killedAt, first).toMillis() / 100.0) / 10.0;
+    }
+
+    /** When the first hello since {@code since} was printed by a worker not on {@code victim}, or null. */
+    private static Instant firstHelloSince(Instant since, SwarmCluster.Node victim) throws Exception {
+        Instant first = null;
+        for (SwarmCluster.Node node : cluster.nodes) {
+            if (node.equals(victim)) {
+                continue;
+            }
+            for (String id : workerContainers(node, true)) {
+                Command.Result logs = cluster.on(node, Duration.ofSeconds(30), "logs", "-t", "--since", since.toString(), id);
+                for (String line : logs.out().lines().toList()) {
+                    int space = line.indexOf(' ');
+                    if (space < 0 || !line.substring(space + 1).equals("hello, world!")) {
+                        continue;
+                    }
+                    try {
+                        Instant at = Instant.parse(line.substring(0, space));
+                        if (!at.isBefore(since) && (first == null || at.isBefore(first))) {
+                            first = at;
                         }
-                        try {
-                            Instant at = Instant.parse(line.substring(0, space));
-                            if (!at.isBefore(killedAt) && (first == null || at.isBefore(first))) {
-                                first = at;
-                            }
-                        } catch (DateTimeParseException e) {
-                            // Not a timestamped line: nothing to learn from it.
-                        }
+                    } catch (DateTimeParseException e) {
+                        // Not a timestamped line: nothing to learn from it.
                     }
                 }
             }
-            if (first != null) {
-                return Math.round(Duration.between(killedAt, first).toMillis() / 100.0) / 10.0;
-            }
-            Thread.sleep(250);
         }
-        throw new AssertionError("no surviving worker printed a hello within " + timeout + " of the kill");
+        return first;
     }
 
     private static double awaitPrinted(Orphan orphan, long killedNanos, Duration timeout) throws Exception {
         String key = KEYS.audit(orphan.client(), AuditBits.block(orphan.seq()));
         String offset = Long.toString(AuditBits.offset(orphan.seq(), AuditBits.PRINTED));
-        long deadline = killedNanos + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if ("1".equals(redis("GETBIT", key, offset))) {
-                return Math.round((System.nanoTime() - killedNanos) / 1e8) / 10.0;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("orphan " + orphan.client() + ":" + orphan.seq() + " not printed within " + timeout);
-    }
-
-    private static double awaitNodeDown(SwarmCluster.Node node, long killedNanos, Duration timeout) throws Exception {
-        long deadline = killedNanos + timeout.toNanos();
-        while (!"down".equals(manager("node", "inspect", "--format", "{{.Status.State}}", node.name()).out().trim())) {
-            assertThat(System.nanoTime()).as(node.name() + " declared down within " + timeout).isLessThan(deadline);
-            Thread.sleep(250);
-        }
+        await("orphan " + orphan.client() + ":" + orphan.seq() + " printed")
+                .atMost(timeout.minusNanos(System.nanoTime() - killedNanos)).pollInterval(Duration.ofMillis(100))
+                .until(() -> "1".equals(redis("GETBIT", key, offset)));
         return Math.round((System.nanoTime() - killedNanos) / 1e8) / 10.0;
     }
 
-    private static void awaitDrained(Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
+    private static double awaitNodeDown(SwarmCluster.Node node, long killedNanos, Duration timeout) throws Exception {
+        await(node.name() + " declared down").atMost(timeout.minusNanos(System.nanoTime() - killedNanos))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> "down".equals(manager("node", "inspect", "--format", "{{.Status.State}}", node.name()).out().trim()));
+        return Math.round((System.nanoTime() - killedNanos) / 1e8) / 10.0;
+    }
+
+    private static void awaitDrained(Duration timeout) {
+        await("queue and in-flight lists drained").atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> {
             long inflight = 0;
             for (String key : redis("--raw", "KEYS", "resque:inflight:*").lines().toList()) {
                 if (!key.isBlank()) {
                     inflight += Long.parseLong(redis("LLEN", key));
                 }
             }
-            String queued = redis("LLEN", KEYS.queue());
-            if (inflight == 0 && "0".equals(queued)) {
-                return;
-            }
-            assertThat(System.nanoTime()).as("queue (" + queued + ") and in-flight lists (" + inflight + ") drained within "
-                    + timeout).isLessThan(deadline);
-            Thread.sleep(500);
-        }
+            return inflight == 0 && "0".equals(redis("LLEN", KEYS.queue()));
+        });
     }
 
     // ---- The host ----------------------------------------------------------------------------
