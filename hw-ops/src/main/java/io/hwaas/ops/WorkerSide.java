@@ -3,7 +3,6 @@ package io.hwaas.ops;
 import io.hwaas.common.config.Env;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * What the operator commands need from the worker they ship with. hw-worker depends on hw-ops
@@ -18,7 +17,7 @@ public interface WorkerSide {
      * Starts a real worker in this process, configured by {@code env} and named {@code name}, its
      * hello lines going to {@code out}; returns once it consumes.
      */
-    Running start(Map<String, String> env, String name, OutputStream out) throws InterruptedException;
+    Running start(Env env, String name, OutputStream out) throws InterruptedException;
 
     /**
      * @param heartbeat how often a worker beats and publishes its figures

@@ -40,7 +40,7 @@ class OpsTest {
         assertUsageError(ops("audit", "--since", "10x"), "--since", "'10x'", "not a duration");
         assertUsageError(ops("audit", "--since", "999h"), "--since", "must be between 1s and 720h");
         assertUsageError(ops("audit", "--since"), "--since", "Missing required parameter");
-        assertUsageError(ops("status", "--window", "0s"), "--window", "must be between 1s and 10m");
+        assertUsageError(ops("status", "--window", "0s"), "--window", "must be between 1s and 600s");
         assertUsageError(ops("bench-audit-fill", "--clients", "0"), "--clients must be between 1 and 1000, is 0");
         assertUsageError(ops("bench-drain", "--threads", "1,x"), "--threads", "'x'");
         assertUsageError(ops("bench-drain", "--threads", "1,65"), "--threads must be between 1 and 64, is 65");

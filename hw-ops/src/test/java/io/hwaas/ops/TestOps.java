@@ -20,7 +20,7 @@ public final class TestOps {
         }
 
         @Override
-        public Running start(Map<String, String> env, String name, OutputStream out) {
+        public Running start(Env env, String name, OutputStream out) {
             throw new UnsupportedOperationException("hw-ops' tests run no worker; hw-worker's OpsIT runs bench-drain");
         }
     };

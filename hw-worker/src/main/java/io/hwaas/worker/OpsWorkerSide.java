@@ -6,7 +6,6 @@ import io.hwaas.worker.consume.LinePrinter;
 import io.hwaas.worker.metrics.WorkerMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.OutputStream;
-import java.util.Map;
 
 /** The worker as the operator commands see it: its heartbeat settings, and a real one to run for the drain benchmark. */
 final class OpsWorkerSide implements WorkerSide {
@@ -17,9 +16,9 @@ final class OpsWorkerSide implements WorkerSide {
     }
 
     @Override
-    public Running start(Map<String, String> env, String name, OutputStream out) throws InterruptedException {
+    public Running start(Env env, String name, OutputStream out) throws InterruptedException {
         WorkerMetrics metrics = new WorkerMetrics(new PrometheusRegistry());
-        Worker worker = Worker.create(WorkerConfig.fromEnv(new Env(env), name), new LinePrinter(out), metrics);
+        Worker worker = Worker.create(WorkerConfig.fromEnv(env, name), new LinePrinter(out), metrics);
         worker.start();
         return new Running() {
             @Override

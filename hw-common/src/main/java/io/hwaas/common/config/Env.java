@@ -26,6 +26,13 @@ public final class Env {
         this.vars = Objects.requireNonNull(vars, "vars");
     }
 
+    /** This environment with {@code name} set to {@code value} (a benchmark's worker with its own thread count, say). */
+    public Env with(String name, String value) {
+        Map<String, String> changed = new java.util.HashMap<>(vars);
+        changed.put(name, value);
+        return new Env(changed);
+    }
+
     /** The raw value, or {@code null} when unset or blank. */
     public String raw(String name) {
         String value = vars.get(name);
@@ -167,13 +174,12 @@ public final class Env {
         throw new ConfigException(name, raw(name), "must be one of " + String.join(", ", choices));
     }
 
-    /** A duration the way {@link #parseDuration} reads it: {@code 500ms}, {@code 90s}, {@code 10m}, {@code 24h}. */
+    /** A duration the way {@link #parseDuration} reads it: {@code 500ms}, {@code 90s}, {@code 24h}. */
     public static String formatDuration(Duration d) {
         long seconds = d.toSeconds();
         if (d.toMillis() % 1000 != 0) {
             return d.toMillis() + "ms";
         }
-        return seconds > 0 && seconds % 3600 == 0 ? seconds / 3600 + "h"
-                : seconds > 0 && seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
+        return seconds > 0 && seconds % 3600 == 0 ? seconds / 3600 + "h" : seconds + "s";
     }
 }

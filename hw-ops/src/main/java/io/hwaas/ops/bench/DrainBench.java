@@ -14,9 +14,7 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -81,9 +79,7 @@ public final class DrainBench implements Callable<Integer> {
         }
         table.printf("%-8s %-12s %-28s %s%n", "threads", "median/s", "runs/s", "commands/hello");
         for (int t : threads) {
-            Map<String, String> vars = new HashMap<>(System.getenv());
-            vars.put("HWAAS_WORKER_THREADS", Integer.toString(t));
-            vars.put("HWAAS_METRICS_PORT", "0");
+            Env vars = env.with("HWAAS_WORKER_THREADS", Integer.toString(t)).with("HWAAS_METRICS_PORT", "0");
             List<Double> rates = new ArrayList<>();
             List<Double> commands = new ArrayList<>();
             for (int run = 0; run < runs; run++) {
@@ -98,7 +94,7 @@ public final class DrainBench implements Callable<Integer> {
         return 0;
     }
 
-    private double[] drainOnce(CommonConfig common, Map<String, String> vars, String name) throws Exception {
+    private double[] drainOnce(CommonConfig common, Env vars, String name) throws Exception {
         try (Jedis jedis = RedisConnector.of(common.redis(), "bench").open(Duration.ZERO)) {
             jedis.del(common.keys().queue());
             fill(jedis, common, count);

@@ -50,7 +50,7 @@ public final class StatusCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
     @Option(names = "--window", paramLabel = "DURATION", converter = Ops.Durations.Window.class,
-            description = "How long to measure the rate and latency over (1s to 10m; default 5s, or three heartbeats"
+            description = "How long to measure the rate and latency over (1s to 600s; default 5s, or three heartbeats"
                     + " if longer).")
     private Duration window;
     @Option(names = "--json", description = "One line of JSON instead of the table.")
