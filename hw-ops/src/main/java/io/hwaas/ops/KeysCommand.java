@@ -3,13 +3,8 @@ package io.hwaas.ops;
 import io.hwaas.common.config.CommonConfig;
 import io.hwaas.common.config.Env;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code keys [NAME]}: the Redis keys of this deployment. Scripts ({@code bench/run}, CI) read
@@ -17,33 +12,26 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "keys", description = "The Redis keys of this deployment (queue, in-flight pattern, dead letters, ...)"
         + " as name=key lines, or the one key NAME.")
-public final class KeysCommand implements Callable<Integer> {
-    @Mixin
-    private Ops.Help help;
-    @Spec
-    private CommandSpec spec;
+public final class KeysCommand extends OpsCommand {
     @Parameters(arity = "0..1", paramLabel = "NAME", description = "One key's name, e.g. queue.")
     private String name;
 
-    private final Env env;
-
-    KeysCommand(Env env) {
-        this.env = env;
+    KeysCommand(Env env, WorkerSide worker) {
+        super(env, worker);
     }
 
     @Override
     public Integer call() {
         Map<String, String> named = CommonConfig.fromEnv(env).keys().named();
         if (name == null) {
-            named.forEach((n, key) -> spec.commandLine().getOut().println(n + "=" + key));
+            named.forEach((n, key) -> out().println(n + "=" + key));
             return 0;
         }
         String key = named.get(name);
         if (key == null) {
-            throw new ParameterException(spec.commandLine(), "no key named '" + name + "'; known: "
-                    + String.join(", ", named.keySet()));
+            throw usage("no key named '" + name + "'; known: " + String.join(", ", named.keySet()));
         }
-        spec.commandLine().getOut().println(key);
+        out().println(key);
         return 0;
     }
 }

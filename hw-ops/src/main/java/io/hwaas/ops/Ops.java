@@ -55,11 +55,11 @@ public final class Ops implements Callable<Integer> {
     public static CommandLine commandLine(Env env, WorkerSide worker) {
         CommandLine cli = new CommandLine(new Ops())
                 .addSubcommand(new StatusCommand(env, worker))
-                .addSubcommand(new AuditCommand(env))
-                .addSubcommand(new KeysCommand(env))
+                .addSubcommand(new AuditCommand(env, worker))
+                .addSubcommand(new KeysCommand(env, worker))
                 .addSubcommand(new DrainBench(env, worker))
                 .addSubcommand(new LatencyBench(env, worker))
-                .addSubcommand(new AuditBench(env));
+                .addSubcommand(new AuditBench(env, worker));
         cli.setParameterExceptionHandler((e, args) -> {
             CommandLine failed = e.getCommandLine();
             failed.getErr().println(failed.getCommandName() + ": " + e.getMessage());
@@ -87,19 +87,6 @@ public final class Ops implements Callable<Integer> {
     public static final class Help {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
         private boolean requested;
-    }
-
-    /**
-     * An option's whole number within {@code [min, max]}.
-     *
-     * @throws ParameterException naming the option otherwise
-     */
-    public static int within(CommandSpec spec, String option, int value, int min, int max) {
-        if (value < min || value > max) {
-            throw new ParameterException(spec.commandLine(), option + " must be between " + min + " and " + max
-                    + ", is " + value);
-        }
-        return value;
     }
 
     /** Durations written as the environment's are ({@code 500ms}, {@code 2s}, {@code 10m}, {@code 24h}), per option's range. */

@@ -7,18 +7,16 @@ import io.hwaas.common.redis.RedisFailure;
 import io.hwaas.common.redis.RedisSession;
 import io.hwaas.ops.Cli;
 import io.hwaas.ops.Ops;
+import io.hwaas.ops.OpsCommand;
+import io.hwaas.ops.WorkerSide;
 import io.hwaas.runtime.Printable;
 import io.hwaas.runtime.Service;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import redis.clients.jedis.exceptions.JedisException;
 
 /** {@code audit [--since 10m] [--json]}: prints the audit; its verdict is the exit status. */
@@ -27,24 +25,18 @@ import redis.clients.jedis.exceptions.JedisException;
         exitCodeList = {"0:OK, every hello made is printed or waiting", "1:hellos were lost (the first are listed)",
             "4:cannot rule out a loss: a client container vanished, or stopped holding hellos on disk",
             "69:Redis cannot be reached"})
-public final class AuditCommand implements Callable<Integer> {
+public final class AuditCommand extends OpsCommand {
     /** The exit status of {@link Audit.Verdict#UNKNOWN}. */
     public static final int EXIT_UNKNOWN = 4;
 
-    @Mixin
-    private Ops.Help help;
-    @Spec
-    private CommandSpec spec;
     @Option(names = "--since", paramLabel = "DURATION", converter = Ops.Durations.Since.class,
             description = "Only the clients started in the last DURATION (1s to 720h), e.g. 10m.")
     private Duration since;
     @Option(names = "--json", description = "One line of JSON instead of the table.")
     private boolean json;
 
-    private final Env env;
-
-    public AuditCommand(Env env) {
-        this.env = env;
+    public AuditCommand(Env env, WorkerSide worker) {
+        super(env, worker);
     }
 
     @Override
@@ -66,11 +58,11 @@ public final class AuditCommand implements Callable<Integer> {
                     }
                 });
             } catch (JedisException e) {
-                spec.commandLine().getErr().println("audit: Redis failed while auditing (" + RedisFailure.describe(e)
+                err().println("audit: Redis failed while auditing (" + RedisFailure.describe(e)
                         + "); try again");
                 return Service.EXIT_UNAVAILABLE;
             }
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             if (json) {
                 out.println(new ObjectMapper().writeValueAsString(json(report)));
             } else {

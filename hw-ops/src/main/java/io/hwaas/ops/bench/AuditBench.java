@@ -9,18 +9,15 @@ import io.hwaas.common.hello.Keys;
 import io.hwaas.common.redis.Pipelines;
 import io.hwaas.common.redis.RedisConnector;
 import io.hwaas.ops.Cli;
-import io.hwaas.ops.Ops;
+import io.hwaas.ops.OpsCommand;
+import io.hwaas.ops.WorkerSide;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.params.SetParams;
@@ -36,11 +33,7 @@ import redis.clients.jedis.params.SetParams;
  */
 @Command(name = "bench-audit-fill", description = "Leaves in Redis a long day's history for the audit to read (every "
         + "hello accounted for) and a backlog of queued hellos. Only against a Redis that nothing else uses.")
-public final class AuditBench implements Callable<Integer> {
-    @Mixin
-    private Ops.Help help;
-    @Spec
-    private CommandSpec spec;
+public final class AuditBench extends OpsCommand {
     @Option(names = "--containers", paramLabel = "N", description = "Client containers (1 to 10000; default 20).")
     private int containers = 20;
     @Option(names = "--clients", paramLabel = "N", description = "Logical clients per container (1 to 1000; default "
@@ -52,25 +45,23 @@ public final class AuditBench implements Callable<Integer> {
     @Option(names = "--queued", paramLabel = "N", description = "Hellos left queued (0 to 100000000; default 2000000).")
     private int queued = 2_000_000;
 
-    private final Env env;
-
-    public AuditBench(Env env) {
-        this.env = env;
+    public AuditBench(Env env, WorkerSide worker) {
+        super(env, worker);
     }
 
     @Override
     public Integer call() {
-        Ops.within(spec, "--containers", containers, 1, 10_000);
-        Ops.within(spec, "--clients", clients, 1, 1000);
-        Ops.within(spec, "--seconds", seconds, 1, 30 * 86_400);
-        Ops.within(spec, "--queued", queued, 0, 100_000_000);
+        within("--containers", containers, 1, 10_000);
+        within("--clients", clients, 1, 1000);
+        within("--seconds", seconds, 1, 30 * 86_400);
+        within("--queued", queued, 0, 100_000_000);
         CommonConfig common = CommonConfig.fromEnv(env);
         try (Jedis jedis = RedisConnector.of(common.redis(), "bench-audit").open(Duration.ZERO)) {
             long now = Cli.redisMillis(jedis);
             history(jedis, common, containers, clients, seconds, now);
             DrainBench.fill(jedis, common, queued);
         }
-        spec.commandLine().getOut().printf("filled %d logical clients x %d printed hellos, %d queued%n",
+        out().printf("filled %d logical clients x %d printed hellos, %d queued%n",
                 containers * clients, seconds, queued);
         return 0;
     }

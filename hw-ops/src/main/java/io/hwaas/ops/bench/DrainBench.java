@@ -6,7 +6,7 @@ import io.hwaas.common.hello.ClientIds;
 import io.hwaas.common.hello.HelloWriter;
 import io.hwaas.common.redis.Pipelines;
 import io.hwaas.common.redis.RedisConnector;
-import io.hwaas.ops.Ops;
+import io.hwaas.ops.OpsCommand;
 import io.hwaas.ops.WorkerSide;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
@@ -15,12 +15,8 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 
@@ -36,11 +32,7 @@ import redis.clients.jedis.Pipeline;
  */
 @Command(name = "bench-drain", description = "How fast one worker process drains a full queue, and the Redis commands "
         + "it spends per hello. Only against a Redis that nothing else uses.")
-public final class DrainBench implements Callable<Integer> {
-    @Mixin
-    private Ops.Help help;
-    @Spec
-    private CommandSpec spec;
+public final class DrainBench extends OpsCommand {
     @Option(names = "--count", paramLabel = "N", description = "Hellos per drain (1 to 100000000; default 200000).")
     private int count = 200_000;
     @Option(names = "--threads", paramLabel = "N,N...", split = ",",
@@ -49,27 +41,23 @@ public final class DrainBench implements Callable<Integer> {
     @Option(names = "--runs", paramLabel = "N", description = "Drains per thread count (1 to 100; default 3).")
     private int runs = 3;
     @Option(names = "--out", paramLabel = "FILE", description = "Where the hello lines go (default /tmp/hellos.out).")
-    private String out = "/tmp/hellos.out";
+    private String outFile = "/tmp/hellos.out";
     @Option(names = "--fill-only", description = "Only fill the queue with --count hellos.")
     private boolean fillOnly;
 
-    private final Env env;
-    private final WorkerSide worker;
-
     public DrainBench(Env env, WorkerSide worker) {
-        this.env = env;
-        this.worker = worker;
+        super(env, worker);
     }
 
     @Override
     public Integer call() throws Exception {
-        Ops.within(spec, "--count", count, 1, 100_000_000);
-        Ops.within(spec, "--runs", runs, 1, 100);
+        within("--count", count, 1, 100_000_000);
+        within("--runs", runs, 1, 100);
         for (int t : threads) {
-            Ops.within(spec, "--threads", t, 1, 64);
+            within("--threads", t, 1, 64);
         }
         CommonConfig common = CommonConfig.fromEnv(env);
-        PrintWriter table = spec.commandLine().getOut();
+        PrintWriter table = out();
         if (fillOnly) {
             try (Jedis jedis = RedisConnector.of(common.redis(), "bench-fill").open(Duration.ZERO)) {
                 fill(jedis, common, count);
@@ -99,7 +87,7 @@ public final class DrainBench implements Callable<Integer> {
             jedis.del(common.keys().queue());
             fill(jedis, common, count);
             long before = commandsProcessed(jedis);
-            try (OutputStream file = new BufferedOutputStream(new FileOutputStream(out), 1 << 16)) {
+            try (OutputStream file = new BufferedOutputStream(new FileOutputStream(outFile), 1 << 16)) {
                 long start = System.nanoTime();
                 try (WorkerSide.Running running = worker.start(vars, name, file)) {
                     while (running.printed() < count) {

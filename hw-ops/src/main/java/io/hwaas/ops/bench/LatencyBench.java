@@ -4,7 +4,7 @@ import io.hwaas.common.config.CommonConfig;
 import io.hwaas.common.config.Env;
 import io.hwaas.common.redis.RedisConnector;
 import io.hwaas.common.redis.RedisSession;
-import io.hwaas.ops.Ops;
+import io.hwaas.ops.OpsCommand;
 import io.hwaas.ops.WorkerSide;
 import io.hwaas.ops.status.Figures;
 import io.hwaas.ops.status.StatusCommand;
@@ -12,12 +12,8 @@ import io.hwaas.runtime.Service;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code bench-latency [--window 30] [--windows 3]}: enqueue-to-print latency and the hello
@@ -26,33 +22,25 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench-latency", description = "Enqueue-to-print latency and hello rate of a running stack, measured "
         + "over windows from the workers' published counters; one line per window, then the median.")
-public final class LatencyBench implements Callable<Integer> {
+public final class LatencyBench extends OpsCommand {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-    @Mixin
-    private Ops.Help help;
-    @Spec
-    private CommandSpec spec;
     @Option(names = "--window", paramLabel = "SECONDS", description = "Length of a window (1 to 3600; default 30).")
     private int window = 30;
     @Option(names = "--windows", paramLabel = "N", description = "Number of windows (1 to 1000; default 3).")
     private int windows = 3;
 
-    private final Env env;
-    private final WorkerSide worker;
-
     public LatencyBench(Env env, WorkerSide worker) {
-        this.env = env;
-        this.worker = worker;
+        super(env, worker);
     }
 
     @Override
     public Integer call() throws Exception {
-        Ops.within(spec, "--window", window, 1, 3600);
-        Ops.within(spec, "--windows", windows, 1, 1000);
+        within("--window", window, 1, 3600);
+        within("--windows", windows, 1, 1000);
         CommonConfig config = CommonConfig.fromEnv(env);
         Duration deadAfter = worker.liveness(env).deadAfter();
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         double[][] results = new double[windows][];
         // The stack under measurement may be overloaded or fail over (Sentinel can promote a
         // replica when the host is saturated): follow the primary and retry each read for a while,
@@ -71,7 +59,7 @@ public final class LatencyBench implements Callable<Integer> {
                 before = after;
             }
         } catch (RedisSession.GaveUp e) {
-            spec.commandLine().getErr().println("bench-latency: " + e.getMessage() + ": Redis did not answer for "
+            err().println("bench-latency: " + e.getMessage() + ": Redis did not answer for "
                     + PATIENCE.toSeconds() + " s; no figure");
             return Service.EXIT_UNAVAILABLE;
         }

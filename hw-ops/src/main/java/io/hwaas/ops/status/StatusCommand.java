@@ -9,6 +9,7 @@ import io.hwaas.common.redis.RedisFailure;
 import io.hwaas.common.redis.RedisSession;
 import io.hwaas.ops.Cli;
 import io.hwaas.ops.Ops;
+import io.hwaas.ops.OpsCommand;
 import io.hwaas.ops.WorkerSide;
 import io.hwaas.runtime.Service;
 import java.io.PrintWriter;
@@ -19,12 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
@@ -40,15 +37,11 @@ import redis.clients.jedis.exceptions.JedisException;
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:read (whatever the verdict)", "2:clients run but no worker is alive",
             "69:Redis cannot be reached"})
-public final class StatusCommand implements Callable<Integer> {
+public final class StatusCommand extends OpsCommand {
     /** The exit status when clients run and no worker is alive. */
     public static final int EXIT_NO_WORKER = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Mixin
-    private Ops.Help help;
-    @Spec
-    private CommandSpec spec;
     @Option(names = "--window", paramLabel = "DURATION", converter = Ops.Durations.Window.class,
             description = "How long to measure the rate and latency over (1s to 600s; default 5s, or three heartbeats"
                     + " if longer).")
@@ -56,12 +49,8 @@ public final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One line of JSON instead of the table.")
     private boolean json;
 
-    private final Env env;
-    private final WorkerSide worker;
-
     public StatusCommand(Env env, WorkerSide worker) {
-        this.env = env;
-        this.worker = worker;
+        super(env, worker);
     }
 
     /**
@@ -78,7 +67,7 @@ public final class StatusCommand implements Callable<Integer> {
         CommonConfig config = CommonConfig.fromEnv(env);
         WorkerSide.Liveness liveness = worker.liveness(env);
         Duration measure = window != null ? window : max(Duration.ofSeconds(5), liveness.heartbeat().multipliedBy(3));
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         try (RedisSession session = Cli.connect(config, "status", Duration.ofSeconds(10))) {
             if (session == null) {
                 return Service.EXIT_UNAVAILABLE;
@@ -90,7 +79,7 @@ public final class StatusCommand implements Callable<Integer> {
                 Thread.sleep(measure.toMillis());
                 after = session.once("reading the status", jedis -> read(jedis, config.keys(), liveness.deadAfter()));
             } catch (JedisException e) {
-                spec.commandLine().getErr().println("status: Redis failed (" + RedisFailure.describe(e)
+                err().println("status: Redis failed (" + RedisFailure.describe(e)
                         + "); try again");
                 return Service.EXIT_UNAVAILABLE;
             }
