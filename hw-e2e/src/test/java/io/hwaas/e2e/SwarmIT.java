@@ -45,7 +45,9 @@ class SwarmIT {
     private static final String CLIENT = STACK + "_hw-client";
     private static final String REDIS = STACK + "_redis";
     private static final String REDIS_IMAGE = env("HWAAS_REDIS_IMAGE", "redis:7.4");
-    private static final List<String> IMAGES = List.of("hwaas-worker:latest", "hwaas-client:latest", REDIS_IMAGE);
+    /** What {@code compose build} made and the stack file deploys: both follow HWAAS_IMAGE_TAG. */
+    private static final String TAG = env("HWAAS_IMAGE_TAG", "latest");
+    private static final List<String> IMAGES = List.of("hwaas-worker:" + TAG, "hwaas-client:" + TAG, REDIS_IMAGE);
 
     private static SwarmCluster cluster;
     private static Path state;
