@@ -79,8 +79,7 @@ public final class StatusCommand extends OpsCommand {
                 Thread.sleep(measure.toMillis());
                 after = session.once("reading the status", jedis -> read(jedis, config.keys(), liveness.deadAfter()));
             } catch (JedisException e) {
-                err().println("status: Redis failed (" + RedisFailure.describe(e)
-                        + "); try again");
+                err().println("status: Redis failed (" + RedisFailure.describe(e) + "); try again");
                 return Service.EXIT_UNAVAILABLE;
             }
             Figures.Window w = after.figures().since(before.figures());
