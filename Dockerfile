@@ -15,15 +15,17 @@ WORKDIR /src
 COPY pom.xml ./
 COPY hw-common/pom.xml hw-common/
 COPY hw-runtime/pom.xml hw-runtime/
+COPY hw-ops/pom.xml hw-ops/
 COPY hw-worker/pom.xml hw-worker/
 COPY hw-client/pom.xml hw-client/
 COPY hw-e2e/pom.xml hw-e2e/
-RUN mvn -B -ntp -q -pl hw-common,hw-runtime,hw-worker,hw-client dependency:go-offline -DexcludeGroupIds=io.hwaas
+RUN mvn -B -ntp -q -pl hw-common,hw-runtime,hw-ops,hw-worker,hw-client dependency:go-offline -DexcludeGroupIds=io.hwaas
 COPY hw-common/src hw-common/src
 COPY hw-runtime/src hw-runtime/src
+COPY hw-ops/src hw-ops/src
 COPY hw-worker/src hw-worker/src
 COPY hw-client/src hw-client/src
-RUN mvn -B -ntp -q -pl hw-common,hw-runtime,hw-worker,hw-client -DskipTests package
+RUN mvn -B -ntp -q -pl hw-common,hw-runtime,hw-ops,hw-worker,hw-client -DskipTests package
 COPY docker/assemble.sh /usr/local/bin/
 RUN sh /usr/local/bin/assemble.sh /src /out
 

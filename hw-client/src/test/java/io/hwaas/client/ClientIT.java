@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import net.greghaines.jesque.Job;
 import net.greghaines.jesque.json.ObjectMapperFactory;
 import org.junit.jupiter.api.Test;
@@ -71,15 +73,19 @@ class ClientIT {
 
     @Test
     void eachLogicalClientSubmitsOnScheduleInOrderWithItsOwnIdentity() throws Exception {
+        long started = System.nanoTime();
         ClientProcess client = start("HWAAS_CLIENTS_PER_CONTAINER", "3", "HWAAS_CLIENT_INTERVAL", "100ms");
-        Thread.sleep(2000);
+        await("twenty hellos from each client").atMost(Duration.ofSeconds(10))
+                .until(() -> client.metrics().submittedTotal() >= 60);
+        double seconds = (System.nanoTime() - started) / 1e9;
         client.stop();
+        assertThat(seconds).as("seconds for twenty ticks at 100 ms: on schedule, not faster").isGreaterThan(1.8);
         Map<String, List<Long>> seqs = queued();
         assertThat(seqs.keySet()).as("client ids").containsExactlyInAnyOrderElementsOf(client.clientIds());
         for (Map.Entry<String, List<Long>> c : seqs.entrySet()) {
             assertThat(c.getValue()).as("sequence of " + c.getKey() + ": 1..n, in order, no gaps")
                     .isEqualTo(oneTo(c.getValue().size()))
-                    .hasSizeBetween(15, 25);
+                    .hasSizeBetween(20, 25);
             for (long seq : c.getValue()) {
                 assertThat(jedis.getbit(KEYS.audit(c.getKey(), 0), AuditBits.offset(seq, AuditBits.SUBMITTED)))
                         .as("submitted bit of " + c.getKey() + ":" + seq).isTrue();
@@ -96,7 +102,7 @@ class ClientIT {
         ClientProcess client = start("HWAAS_CLIENT_INTERVAL", "50ms", "HWAAS_REDIS_TIMEOUT", "500ms");
         await("first hellos").atMost(Duration.ofSeconds(10)).until(() -> jedis.llen(KEYS.queue()) > 0);
         redis.pause();
-        Thread.sleep(3000);
+        await("hellos held while Redis is frozen").atMost(Duration.ofSeconds(10)).until(() -> client.held() > 30);
         long heldDuringOutage = client.held();
         redis.unpause();
         await("buffer drained").atMost(Duration.ofSeconds(20)).until(() -> client.held() < 3);
@@ -115,7 +121,9 @@ class ClientIT {
                 "HWAAS_REDIS_TIMEOUT", "500ms");
         await("first hellos").atMost(Duration.ofSeconds(10)).until(() -> jedis.llen(KEYS.queue()) > 0);
         redis.pause();
-        Thread.sleep(2000);
+        // Forty ticks into a buffer of five: the oldest are dropped, and the buffer never grows past its cap.
+        await("the buffer stays within its cap while Redis is frozen").during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(3)).until(() -> client.held() <= 5);
         redis.unpause();
         await("buffer drained").atMost(Duration.ofSeconds(20)).until(() -> client.held() < 3);
         client.stop();
@@ -138,19 +146,13 @@ class ClientIT {
         ClientProcess client = start("HWAAS_CLIENT_INTERVAL", "20ms", "HWAAS_REDIS_TIMEOUT", "300ms");
         await("first hellos").atMost(Duration.ofSeconds(10)).until(() -> jedis.llen(KEYS.queue()) > 0);
         redis.pause();
-        Thread.sleep(1000);
-        Thread unpause = new Thread(() -> {
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            redis.unpause();
-        });
-        unpause.start();
+        await("hellos held while Redis is frozen").atMost(Duration.ofSeconds(10)).until(() -> client.held() > 10);
+        // Redis comes back a second into the stop, which must wait for it and flush.
+        CompletableFuture<Void> unpause = CompletableFuture.runAsync(redis::unpause,
+                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS));
         long held = client.held();
         client.stop();
-        unpause.join();
+        unpause.get(30, TimeUnit.SECONDS);
         assertThat(held).as("held when asked to stop").isGreaterThan(10);
         assertThat(client.held()).as("held after stop").isZero();
         List<Long> seqs = distinct(queued().values().iterator().next());
@@ -177,8 +179,8 @@ class ClientIT {
         // noeviction and no memory left: Redis answers every write with an OOM error reply.
         jedis.configSet("maxmemory", "1");
         try {
-            Thread.sleep(2000);
-            assertThat(client.held()).as("hellos held while Redis refuses writes").isGreaterThan(20);
+            await("hellos held while Redis refuses writes").atMost(Duration.ofSeconds(10))
+                    .until(() -> client.held() > 20);
         } finally {
             jedis.configSet("maxmemory", "0");
         }

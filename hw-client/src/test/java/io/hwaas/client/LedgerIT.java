@@ -7,6 +7,7 @@ import io.hwaas.common.config.Env;
 import io.hwaas.common.hello.ClientRecord;
 import io.hwaas.common.hello.Hello;
 import io.hwaas.common.hello.Keys;
+import io.hwaas.common.testing.Command;
 import io.hwaas.common.testing.TestRedis;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
@@ -43,19 +44,14 @@ class LedgerIT {
 
     /** The real client's Main in a JVM of its own, so that it can be killed like a container. */
     private Process fork(Path log, String... env) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        Map<String, String> vars = builder.environment();
-        // Only what the test sets: a developer's own HWAAS_* settings must not change what it sees.
-        vars.keySet().removeIf(name -> name.startsWith("HWAAS_"));
-        vars.put("REDIS_URL", redis.url(1));
-        vars.put("HWAAS_METRICS_PORT", "0");
-        vars.put("HWAAS_CLIENT_LEDGER_DIR", ledgers.toString());
+        Map<String, String> vars = new HashMap<>(Map.of("REDIS_URL", redis.url(1), "HWAAS_METRICS_PORT", "0",
+                "HWAAS_CLIENT_LEDGER_DIR", ledgers.toString()));
         for (int i = 0; i < env.length; i += 2) {
             vars.put(env[i], env[i + 1]);
         }
-        return builder.start();
+        // Only what the test sets: a developer's own HWAAS_* settings must not change what it sees.
+        return Command.java(List.of(), Main.class.getName()).unset(name -> name.startsWith("HWAAS_")).env(vars)
+                .start(log);
     }
 
     private Set<Long> queuedSeqs(String client) throws Exception {

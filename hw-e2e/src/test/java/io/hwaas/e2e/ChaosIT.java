@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hwaas.common.hello.AuditBits;
 import io.hwaas.common.hello.Keys;
+import io.hwaas.common.testing.Command;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,10 +44,10 @@ class ChaosIT {
 
     @Test
     void noHelloIsLostThroughWorkerKillsRedisRestartsAndFreezes() throws Exception {
-        Stack.Result up = stack.hwaasRun(Duration.ofMinutes(10), "-d", "3", "10");
+        Command.Result up = stack.hwaasRun(Duration.ofMinutes(10), "-d", "3", "10");
         assertThat(up.exit()).as("./hwaas -d 3 10; output: " + up.all()).isZero();
         // A fourth worker whose wall clock is 10 s ahead of everyone else's.
-        Stack.Result skewed = stack.compose(Duration.ofMinutes(2), "run", "-d", "--no-deps", "-e", "HWAAS_CLOCK_OFFSET=10s",
+        Command.Result skewed = stack.compose(Duration.ofMinutes(2), "run", "-d", "--no-deps", "-e", "HWAAS_CLOCK_OFFSET=10s",
                 "hw-worker");
         assertThat(skewed.exit()).as("the skewed worker: " + skewed.all()).isZero();
         String skewedWorker = stack.docker(Duration.ofSeconds(30), "inspect", "-f", "{{.Id}}",
@@ -59,12 +61,12 @@ class ChaosIT {
 
         sleepUntil(t0, 25);
         assertThat(stack.docker(Duration.ofSeconds(30), "pause", redis).exit()).as("Redis pause").isZero();
-        Thread.sleep(10_000);
+        sleepUntil(t0, 35);
         // A client killed while Redis is frozen: it holds ten seconds of hellos Redis never had.
         String victimClient = stack.containers("hw-client").get(0);
         assertThat(stack.docker(Duration.ofSeconds(30), "kill", "-s", "KILL", victimClient).exit()).as("SIGKILL a client")
                 .isZero();
-        Thread.sleep(10_000);
+        sleepUntil(t0, 45);
         assertThat(stack.docker(Duration.ofSeconds(30), "unpause", redis).exit()).as("Redis unpause").isZero();
         assertThat(stack.docker(Duration.ofSeconds(60), "start", victimClient).exit()).as("the client container again")
                 .isZero();
@@ -85,11 +87,7 @@ class ChaosIT {
         List<Double> recoverySeconds = new ArrayList<>();
         int kills = 0;
         int attempts = 0;
-        while (kills < KILLS || elapsed(t0) < 90) {
-            if (kills >= KILLS) {
-                Thread.sleep(1000);
-                continue;
-            }
+        while (kills < KILLS) {
             assertThat(attempts++).as("attempts to catch a worker holding a job").isLessThan(40);
             List<String> workers = running("hw-worker");
             // The skewed worker lives throughout: the point is that nobody mistakes it for dead.
@@ -107,12 +105,14 @@ class ChaosIT {
             // Keep three workers: start the killed container again (it comes back under a new name).
             stack.docker(Duration.ofSeconds(60), "start", victim);
         }
+        // The run lasts 90 s however soon the kills are done.
+        sleepUntil(t0, 90);
 
-        Stack.Result stopClients = stack.compose(Duration.ofMinutes(2), "stop", "hw-client");
+        Command.Result stopClients = stack.compose(Duration.ofMinutes(2), "stop", "hw-client");
         assertThat(stopClients.exit()).as("stopping the clients: " + stopClients.all()).isZero();
         awaitDrained(Duration.ofSeconds(60));
 
-        Stack.Result audit = stack.hwaasRun(Duration.ofMinutes(2), "audit", "--json");
+        Command.Result audit = stack.hwaasRun(Duration.ofMinutes(2), "audit", "--json");
         JsonNode report = JSON.readTree(audit.out().lines().filter(l -> l.startsWith("{")).findFirst()
                 .orElseThrow(() -> new AssertionError("no JSON in the audit output: " + audit.all())));
         long submitted = report.path("submitted").asLong();
@@ -155,29 +155,34 @@ class ChaosIT {
     private List<Orphan> freezeUntilHolding(String container) throws Exception {
         String host = container.substring(0, 12);
         assertThat(stack.docker(Duration.ofSeconds(30), "pause", container).exit()).as("pause " + host).isZero();
-        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<String> payloads = new ArrayList<>();
-            for (String key : stack.redis("--raw", "KEYS", KEYS.inflight(host + "-*")).lines().toList()) {
-                if (!key.isBlank()) {
-                    payloads.addAll(stack.redis("--raw", "LRANGE", key, "0", "-1").lines().filter(l -> !l.isBlank()).toList());
-                }
-            }
-            if (!payloads.isEmpty()) {
-                assertThat(stack.docker(Duration.ofSeconds(30), "kill", "-s", "KILL", container).exit())
-                        .as("SIGKILL " + host).isZero();
-                long killedAt = System.nanoTime();
-                List<Orphan> orphans = new ArrayList<>();
-                for (String payload : payloads) {
-                    JsonNode meta = JSON.readTree(payload).path("hwaas");
-                    orphans.add(new Orphan(meta.path("client").asText(), meta.path("seq").asLong(), killedAt));
-                }
-                return orphans;
-            }
-            Thread.sleep(100);
+        List<String> payloads;
+        try {
+            payloads = await("a job in " + host + "'s in-flight lists").atMost(Duration.ofSeconds(3))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> inflightPayloads(host), held -> !held.isEmpty());
+        } catch (ConditionTimeoutException e) {
+            stack.docker(Duration.ofSeconds(30), "unpause", container);
+            return List.of();
         }
-        stack.docker(Duration.ofSeconds(30), "unpause", container);
-        return List.of();
+        assertThat(stack.docker(Duration.ofSeconds(30), "kill", "-s", "KILL", container).exit())
+                .as("SIGKILL " + host).isZero();
+        long killedAt = System.nanoTime();
+        List<Orphan> orphans = new ArrayList<>();
+        for (String payload : payloads) {
+            JsonNode meta = JSON.readTree(payload).path("hwaas");
+            orphans.add(new Orphan(meta.path("client").asText(), meta.path("seq").asLong(), killedAt));
+        }
+        return orphans;
+    }
+
+    /** The payloads in the in-flight lists of the workers of container {@code host}. */
+    private List<String> inflightPayloads(String host) throws Exception {
+        List<String> payloads = new ArrayList<>();
+        for (String key : stack.redis("--raw", "KEYS", KEYS.inflight(host + "-*")).lines().toList()) {
+            if (!key.isBlank()) {
+                payloads.addAll(stack.redis("--raw", "LRANGE", key, "0", "-1").lines().filter(l -> !l.isBlank()).toList());
+            }
+        }
+        return payloads;
     }
 
     private double awaitPrinted(Orphan orphan, Duration timeout) throws Exception {
@@ -214,10 +219,7 @@ class ChaosIT {
         return running;
     }
 
-    private static double elapsed(long t0) {
-        return (System.nanoTime() - t0) / 1e9;
-    }
-
+    /** The chaos is a timeline: each event at a fixed second from the start, whatever happened before it. */
     private static void sleepUntil(long t0, long seconds) throws InterruptedException {
         long wait = t0 + seconds * 1_000_000_000L - System.nanoTime();
         if (wait > 0) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hwaas.common.testing.Command;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,12 +83,12 @@ class FailoverIT {
 
     @Test
     void noHelloIsLostThroughTwoPrimaryKillsAndAPartition() throws Exception {
-        Stack.Result up = stack.hwaasRun(Duration.ofMinutes(10), "--ha", "-d", "3", "10");
+        Command.Result up = stack.hwaasRun(Duration.ofMinutes(10), "--ha", "-d", "3", "10");
         assertThat(up.exit()).as("./hwaas --ha -d 3 10: " + up.all()).isZero();
         stack.awaitHellos(20, Duration.ofSeconds(120));
         String primary = primary();
         awaitTwoReplicas(primary);
-        Stack.Result status = stack.hwaasRun(Duration.ofMinutes(1), "status");
+        Command.Result status = stack.hwaasRun(Duration.ofMinutes(1), "status");
         assertThat(status.out()).as("status shows the topology: " + status.all()).contains("redis primary", "replica",
                 "sentinels", "OK 3 usable Sentinels");
 
@@ -130,12 +131,12 @@ class FailoverIT {
         }
         awaitTwoReplicas(next);
 
-        Stack.Result stopClients = stack.compose(Duration.ofMinutes(2), "stop", "hw-client");
+        Command.Result stopClients = stack.compose(Duration.ofMinutes(2), "stop", "hw-client");
         assertThat(stopClients.exit()).as("stopping the clients: " + stopClients.all()).isZero();
         await("queue and in-flight lists drained").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                 .ignoreExceptions().until(() -> "0".equals(stack.redisIn(next, "-n", "1", "LLEN", KEYS.queue()))
                         && stack.redisIn(next, "-n", "1", "--scan", "--pattern", KEYS.inflightPattern()).isBlank());
-        Stack.Result audit = stack.hwaasRun(Duration.ofMinutes(2), "audit", "--json");
+        Command.Result audit = stack.hwaasRun(Duration.ofMinutes(2), "audit", "--json");
         JsonNode report = JSON.readTree(audit.out().lines().filter(l -> l.startsWith("{")).findFirst()
                 .orElseThrow(() -> new AssertionError("no JSON in the audit output: " + audit.all())));
         System.out.printf("FAILOVER: %s; printing again after %s s; submitted %d, printed %d, lost %d, duplicates %d%n",

@@ -3,6 +3,7 @@ package io.hwaas.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hwaas.common.testing.Command;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ class FirstHourIT {
             Path log = tmp.resolve("hwaas.log");
             Process hwaas = stack.hwaas(log, "1", "1");
             stack.awaitHellos(1, Duration.ofMinutes(10));
-            new ProcessBuilder("kill", "-HUP", Long.toString(hwaas.pid())).start().waitFor();
+            Command.of("kill", "-HUP", Long.toString(hwaas.pid())).run(Duration.ofSeconds(10));
             assertThat(hwaas.waitFor(2, TimeUnit.MINUTES)).as("hwaas exits on SIGHUP").isTrue();
             assertThat(stack.containers(null)).as("containers left after SIGHUP: " + Files.readString(log)).isEmpty();
         }
@@ -46,7 +47,7 @@ class FirstHourIT {
         Files.writeString(clone.resolve(".env"), "COMPOSE_PROJECT_NAME=" + project, StandardCharsets.UTF_8);
         Stack stack = Stack.in(clone, "clone-it", Map.of());
         try {
-            Stack.Result up = run(clone, Duration.ofMinutes(10), clone.resolve("hwaas").toString(), "-d", "1", "1");
+            Command.Result up = run(clone, Duration.ofMinutes(10), clone.resolve("hwaas").toString(), "-d", "1", "1");
             assertThat(up.exit()).as("./hwaas -d 1 1 in " + clone.getFileName() + ": " + up.all()).isZero();
             String env = Files.readString(clone.resolve(".env"));
             assertThat(env).as(".env").contains("COMPOSE_PROJECT_NAME=" + project + "\n", "HWAAS_REDIS_PASSWORD=",
@@ -57,7 +58,7 @@ class FirstHourIT {
                         logs.addAll(List.of("logs", "--no-color", "hw-worker"));
                         return run(clone, Duration.ofSeconds(60), logs.toArray(new String[0])).out().contains("hello, world!");
                     });
-            Stack.Result down = run(clone, Duration.ofMinutes(3), clone.resolve("hwaas").toString(), "down");
+            Command.Result down = run(clone, Duration.ofMinutes(3), clone.resolve("hwaas").toString(), "down");
             assertThat(down.exit()).as("./hwaas down: " + down.all()).isZero();
         } finally {
             List<String> remove = new ArrayList<>(stack.composeCommand());
@@ -73,10 +74,10 @@ class FirstHourIT {
         Path context = Files.createDirectories(tmp.resolve("broken-redis"));
         Files.writeString(context.resolve("Dockerfile"), "FROM " + base + "\nUSER root\n"
                 + "RUN mkdir -p /data && chown 0:0 /data && chmod 755 /data\n");
-        Stack.Result build = run(context, Duration.ofMinutes(5), "docker", "build", "-q", "-t", broken, ".");
+        Command.Result build = run(context, Duration.ofMinutes(5), "docker", "build", "-q", "-t", broken, ".");
         assertThat(build.exit()).as("building " + broken + ": " + build.all()).isZero();
         try (Stack stack = Stack.create("unwritable-it", Map.of("HWAAS_REDIS_IMAGE", broken))) {
-            Stack.Result up = stack.hwaasRun(Duration.ofMinutes(10), "-d", "1", "1");
+            Command.Result up = stack.hwaasRun(Duration.ofMinutes(10), "-d", "1", "1");
             assertThat(up.exit()).as("./hwaas -d 1 1 with " + broken + ": " + up.all()).isNotZero();
             assertThat(up.err()).as("what hwaas says").contains("service redis", "/data is not writable by uid 999",
                     "HWAAS_REDIS_IMAGE");
@@ -88,7 +89,7 @@ class FirstHourIT {
     /** The checkout's files as git sees them (tracked, and new ones not ignored), without .env or builds. */
     private static Path copyOfTheCheckout(Path target) throws Exception {
         Path root = Repository.root();
-        Stack.Result files = run(root, Duration.ofMinutes(1), "git", "ls-files", "-co", "--exclude-standard");
+        Command.Result files = run(root, Duration.ofMinutes(1), "git", "ls-files", "-co", "--exclude-standard");
         assertThat(files.exit()).as("git ls-files: " + files.all()).isZero();
         for (String file : files.out().lines().toList()) {
             Path source = root.resolve(file);
@@ -102,24 +103,10 @@ class FirstHourIT {
         return target;
     }
 
-    private static Stack.Result run(Path dir, Duration timeout, String... command) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("first-hour", ".out");
-        Path err = Files.createTempFile("first-hour", ".err");
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
-            // Nothing of the test's own project or files: .env in the directory decides.
-            builder.environment().remove("COMPOSE_PROJECT_NAME");
-            builder.environment().remove("COMPOSE_FILE");
-            Process process = builder.start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout);
-            }
-            return new Stack.Result(process.exitValue(), Files.readString(out), Files.readString(err));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+    private static Command.Result run(Path dir, Duration timeout, String... command)
+            throws IOException, InterruptedException {
+        // Nothing of the test's own project or files: .env in the directory decides.
+        return Command.of(command).in(dir).unset(name -> name.equals("COMPOSE_PROJECT_NAME")
+                || name.equals("COMPOSE_FILE")).run(timeout);
     }
 }

@@ -1,18 +1,17 @@
 package io.hwaas.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
-import java.io.File;
+import io.hwaas.common.testing.Command;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,44 +127,29 @@ class HwaasCliTest {
         return checkout;
     }
 
-    private Outcome hwaas(String... args) throws IOException, InterruptedException {
+    private Command.Result hwaas(String... args) throws IOException, InterruptedException {
         return hwaas(Map.of(), args);
     }
 
-    private Outcome hwaas(Map<String, String> extraEnv, String... args) throws IOException, InterruptedException {
+    private Command.Result hwaas(Map<String, String> extraEnv, String... args) throws IOException, InterruptedException {
         return hwaasIn(Repository.root(), extraEnv, args);
     }
 
-    private Outcome hwaasIn(Path checkout, Map<String, String> extraEnv, String... args)
+    private Command.Result hwaasIn(Path checkout, Map<String, String> extraEnv, String... args)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Repository.onPath("bash").toString());
         command.add(checkout.resolve("hwaas").toString());
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(temp.toFile());
-        Map<String, String> env = builder.environment();
         // A developer's own HWAAS_* or COMPOSE_* settings must not change what the script sees.
-        env.clear();
-        env.put("PATH", bin.toString());
-        env.put("HOME", temp.toString());
-        env.putAll(extraEnv);
-        Path out = temp.resolve("stdout");
-        Path err = temp.resolve("stderr");
-        builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
-        Process process = builder.start();
-        process.getOutputStream().close();
-        if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(5, TimeUnit.SECONDS);
-            return fail("hwaas " + String.join(" ", args) + " did not finish within " + TIMEOUT_SECONDS + "s");
-        }
-        return new Outcome(process.exitValue(), Files.readString(out), Files.readString(err));
+        return Command.of(command).in(temp).onlyGivenEnv().env("PATH", bin.toString()).env("HOME", temp.toString())
+                .env(extraEnv).run(Duration.ofSeconds(TIMEOUT_SECONDS));
     }
 
-    private Outcome assertUsageError(String what, Outcome result, String... messages) {
+    private Command.Result assertUsageError(String what, Command.Result result, String... messages) {
         assertThat(result.exit()).as(what + ": exit status 2\n" + result.describe()).isEqualTo(2);
-        assertThat(result.stderr()).as(what + ": stderr\n" + result.describe()).contains(messages);
-        assertThat(result.stdout()).as(what + ": nothing on stdout\n" + result.describe()).isEmpty();
+        assertThat(result.err()).as(what + ": stderr\n" + result.describe()).contains(messages);
+        assertThat(result.out()).as(what + ": nothing on stdout\n" + result.describe()).isEmpty();
         return result;
     }
 
@@ -211,9 +195,9 @@ class HwaasCliTest {
 
     @Test
     void zeroWorkersWithClientsWouldPrintNothing() throws Exception {
-        Outcome result = assertUsageError("0 workers, 5 clients", hwaas("0", "5"), "0 workers with 5 client(s)",
+        Command.Result result = assertUsageError("0 workers, 5 clients", hwaas("0", "5"), "0 workers with 5 client(s)",
                 "start at least one worker");
-        assertThat(result.stderr()).as("says nothing would print").contains("nothing prints");
+        assertThat(result.err()).as("says nothing would print").contains("nothing prints");
     }
 
     @Test
@@ -235,39 +219,39 @@ class HwaasCliTest {
     @Test
     void helpExitsZeroWithUsage() throws Exception {
         for (String[] args : new String[][] {{"--help"}, {"-h"}, {"help"}, {"-k", "5", "1", "1", "--help"}}) {
-            Outcome result = hwaas(args);
+            Command.Result result = hwaas(args);
             String what = String.join(" ", args);
             assertThat(result.exit()).as(what + ": exit status 0\n" + result.describe()).isZero();
-            assertThat(result.stdout()).as(what + ": usage on stdout").contains("Usage:", "WORKERS CLIENTS",
+            assertThat(result.out()).as(what + ": usage on stdout").contains("Usage:", "WORKERS CLIENTS",
                     "--clients-per-container");
-            assertThat(result.stderr()).as(what + ": nothing on stderr").isEmpty();
+            assertThat(result.err()).as(what + ": nothing on stderr").isEmpty();
         }
     }
 
     @Test
     void dockerNotInstalled() throws Exception {
         assertThat(bin.resolve("docker")).as("sandbox has no docker").doesNotExist();
-        Outcome result = assertUsageError("no docker", hwaas("1", "1"), "Docker is not installed");
-        assertThat(result.stderr()).as("points at the installation").contains("Install Docker",
+        Command.Result result = assertUsageError("no docker", hwaas("1", "1"), "Docker is not installed");
+        assertThat(result.err()).as("points at the installation").contains("Install Docker",
                 "https://docs.docker.com/get-docker/");
     }
 
     @Test
     void dockerDaemonNotRunning() throws Exception {
         Path calls = fakeDockerWithoutDaemon();
-        Outcome result = assertUsageError("daemon down", hwaas("1", "1"), "the Docker daemon is not running");
-        assertThat(result.stderr()).as("says how to start it").contains("Start Docker");
+        Command.Result result = assertUsageError("daemon down", hwaas("1", "1"), "the Docker daemon is not running");
+        assertThat(result.err()).as("says how to start it").contains("Start Docker");
         assertThat(Files.readAllLines(calls)).as("only 'docker info' was tried").containsExactly("info");
     }
 
     @Test
     void composeChoiceMustBeOneOfTheTwo() throws Exception {
         fakeDockerWithoutComposePlugin();
-        Outcome result = assertUsageError("HWAAS_COMPOSE=podman-compose",
+        Command.Result result = assertUsageError("HWAAS_COMPOSE=podman-compose",
                 hwaas(Map.of("HWAAS_COMPOSE", "podman-compose"), "1", "1"),
                 "HWAAS_COMPOSE must be 'docker compose' or 'docker-compose'", "'podman-compose'");
         assertThat(bin.resolve("docker-compose")).as("sandbox has no docker-compose").doesNotExist();
-        assertThat(result.stderr()).as("names the variable once").containsOnlyOnce("HWAAS_COMPOSE");
+        assertThat(result.err()).as("names the variable once").containsOnlyOnce("HWAAS_COMPOSE");
     }
 
     @Test
@@ -304,14 +288,14 @@ class HwaasCliTest {
     @Test
     void tenWorkersAndAThousandClientsArePackedToFitTheHostsCores() throws Exception {
         Path calls = workingDocker(4L << 30);
-        Outcome result = hwaasIn(checkout(), Map.of(), "-d", "10", "1000");
+        Command.Result result = hwaasIn(checkout(), Map.of(), "-d", "10", "1000");
         assertThat(result.exit()).as("exit status\n" + result.describe()).isZero();
         // Two cores: client containers may take 10 s of CPU to start (20 of 500 ms) and 4 % of a
         // core to run (10 of 4 ms a second); memory would allow 121.
-        assertThat(result.stderr()).as("says what it chose and why").contains(
+        assertThat(result.err()).as("says what it chose and why").contains(
                 "Packing 100 logical clients per container (10 containers)", "this host's 2 core(s)", "take 10 at most",
                 "'-k 1' forces one per container");
-        assertThat(result.stdout()).as("the start").contains("1000 client(s) in 10 client container(s)");
+        assertThat(result.out()).as("the start").contains("1000 client(s) in 10 client container(s)");
         assertThat(Files.readString(calls)).as("what Compose was asked").contains("--scale hw-client=10",
                 "--scale hw-client-rest=0", "--scale hw-worker=10");
     }
@@ -319,10 +303,10 @@ class HwaasCliTest {
     @Test
     void aBiggerHostRunsMoreClientContainers() throws Exception {
         Path calls = workingDocker(16, 64L << 30);
-        Outcome result = hwaasIn(checkout(), Map.of(), "-d", "10", "1000");
+        Command.Result result = hwaasIn(checkout(), Map.of(), "-d", "10", "1000");
         assertThat(result.exit()).as("exit status\n" + result.describe()).isZero();
         // Sixteen cores take 80 client containers: 13 clients in 76 of them, the other 12 in one more.
-        assertThat(result.stderr()).as("says what it chose").contains("Packing 13 logical clients per container (77 containers)");
+        assertThat(result.err()).as("says what it chose").contains("Packing 13 logical clients per container (77 containers)");
         assertThat(Files.readString(calls)).as("what Compose was asked").contains("--scale hw-client=76",
                 "--scale hw-client-rest=1");
     }
@@ -330,18 +314,18 @@ class HwaasCliTest {
     @Test
     void aSmallStackIsNotPacked() throws Exception {
         Path calls = workingDocker(4L << 30);
-        Outcome result = hwaasIn(checkout(), Map.of(), "-d", "1", "3");
+        Command.Result result = hwaasIn(checkout(), Map.of(), "-d", "1", "3");
         assertThat(result.exit()).as("exit status\n" + result.describe()).isZero();
-        assertThat(result.stderr()).as("nothing to say").doesNotContain("Packing", "warning");
+        assertThat(result.err()).as("nothing to say").doesNotContain("Packing", "warning");
         assertThat(Files.readString(calls)).as("what Compose was asked").contains("--scale hw-client=3");
     }
 
     @Test
     void minusKOneForcesOneClientPerContainerAndSaysWhatItCosts() throws Exception {
         Path calls = workingDocker(4L << 30);
-        Outcome result = hwaasIn(checkout(), Map.of(), "-d", "-k", "1", "10", "1000");
+        Command.Result result = hwaasIn(checkout(), Map.of(), "-d", "-k", "1", "10", "1000");
         assertThat(result.exit()).as("exit status\n" + result.describe()).isZero();
-        assertThat(result.stderr()).as("no packing, but what it costs").doesNotContain("Packing").contains("warning",
+        assertThat(result.err()).as("no packing, but what it costs").doesNotContain("Packing").contains("warning",
                 "take about 10 client containers", "1000 will take about 500 s of CPU to start (250 s of every core",
                 "400 % of a core to run");
         assertThat(Files.readString(calls)).as("what Compose was asked").contains("--scale hw-client=1000");
@@ -350,9 +334,9 @@ class HwaasCliTest {
     @Test
     void aMisspeltVariableIsReportedWithTheOneMeant() throws Exception {
         workingDocker(16L << 30);
-        Outcome result = hwaasIn(checkout(), Map.of("HWAAS_WORKER_THREAD", "8"), "-d", "1", "1");
+        Command.Result result = hwaasIn(checkout(), Map.of("HWAAS_WORKER_THREAD", "8"), "-d", "1", "1");
         assertThat(result.exit()).as("it still starts\n" + result.describe()).isZero();
-        assertThat(result.stderr()).as("the warning").contains(
+        assertThat(result.err()).as("the warning").contains(
                 "HWAAS_WORKER_THREAD is not a variable HWaaS reads (did you mean HWAAS_WORKER_THREADS?)");
     }
 
@@ -362,7 +346,7 @@ class HwaasCliTest {
         Path checkout = checkout();
         // A last line without its newline must not have the next line glued onto it.
         Files.writeString(checkout.resolve(".env"), "MY_SETTING=kept");
-        Outcome result = hwaasIn(checkout, Map.of(), "-d", "1", "1");
+        Command.Result result = hwaasIn(checkout, Map.of(), "-d", "1", "1");
         assertThat(result.exit()).as("exit status\n" + result.describe()).isZero();
         List<String> lines = Files.readAllLines(checkout.resolve(".env"));
         assertThat(lines).as(".env").contains("MY_SETTING=kept", "COMPOSE_PROJECT_NAME=hwaas", "COMPOSE_FILE=docker-compose.yml")
@@ -372,7 +356,7 @@ class HwaasCliTest {
 
         Path other = temp.resolve("other");
         Files.move(checkout, other);
-        Outcome own = hwaasIn(other, Map.of("COMPOSE_PROJECT_NAME", "mine"), "-d", "1", "1");
+        Command.Result own = hwaasIn(other, Map.of("COMPOSE_PROJECT_NAME", "mine"), "-d", "1", "1");
         assertThat(own.exit()).as("exit status\n" + own.describe()).isZero();
         assertThat(Files.readAllLines(other.resolve(".env"))).as("a project name set by the user is kept")
                 .contains("COMPOSE_PROJECT_NAME=hwaas").doesNotContain("COMPOSE_PROJECT_NAME=mine");
@@ -381,8 +365,8 @@ class HwaasCliTest {
     @Test
     void theBuildShowsOneLinePerStepThatDoesWork() throws Exception {
         workingDocker(16L << 30);
-        Outcome result = hwaasIn(checkout(), Map.of(), "-d", "1", "1");
-        assertThat(result.stdout()).as("progress").contains("  Step 1/3 : FROM base", "  Step 3/3 : RUN mvn package")
+        Command.Result result = hwaasIn(checkout(), Map.of(), "-d", "1", "1");
+        assertThat(result.out()).as("progress").contains("  Step 1/3 : FROM base", "  Step 3/3 : RUN mvn package")
                 .doesNotContain("COPY pom.xml", "BUILD SUCCESS");
     }
 
@@ -391,7 +375,7 @@ class HwaasCliTest {
         // Redis' container exists but is restarting: it is the live stack's, not one to start and remove.
         Path calls = workingDocker(16L << 30, "  'compose ps') [[ \"$*\" == *redis* ]] && echo 0123456789ab ;;\n"
                 + "  'inspect -f') case \"$*\" in *Health*) echo healthy ;; *Running*) echo false ;; esac ;;\n");
-        Outcome result = hwaasIn(checkout(), Map.of(), "audit");
+        Command.Result result = hwaasIn(checkout(), Map.of(), "audit");
         assertThat(result.exit()).as("exit status\n" + result.describe()).isZero();
         String asked = Files.readString(calls);
         assertThat(asked).as("what Docker was asked").contains("compose run --rm --no-deps -T hw-worker audit")

@@ -2,6 +2,7 @@ package io.hwaas.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hwaas.common.testing.Command;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,7 +17,7 @@ class ImageIT {
 
     @BeforeAll
     static void build() throws Exception {
-        Stack.Result build = STACK.compose(Duration.ofMinutes(15), "build");
+        Command.Result build = STACK.compose(Duration.ofMinutes(15), "build");
         assertThat(build.exit()).as("docker compose build: " + build.all()).isZero();
     }
 
@@ -29,7 +30,7 @@ class ImageIT {
         long bytes = Long.parseLong(STACK.docker(Duration.ofSeconds(30), "image", "inspect", "-f", "{{.Size}}", image)
                 .out().trim());
         System.out.printf("IMAGE: %s %.1f MB%n", image, bytes / 1e6);
-        Stack.Result jvms = STACK.docker(Duration.ofMinutes(1), "run", "--rm", "--entrypoint", "/bin/bash", image, "-c",
+        Command.Result jvms = STACK.docker(Duration.ofMinutes(1), "run", "--rm", "--entrypoint", "/bin/bash", image, "-c",
                 "shopt -s globstar nullglob; for f in /{opt,usr,lib,lib64}/**/libjvm.so; do echo \"$f\"; done");
         assertThat(jvms.out().lines().toList()).as(image + " libjvm.so files").containsExactly(
                 "/opt/hwaas/jre/lib/server/libjvm.so");
@@ -50,7 +51,7 @@ class ImageIT {
         // -XX:AOTMode=on (JDK 25) and -Xshare:on (earlier) make the JVM refuse to start without its cache.
         String strict = Integer.parseInt(feature) >= 25 ? "-XX:AOTMode=on" : "-Xshare:on";
         // The flags follow the image's own argument file, as the entrypoint passes it, so they win.
-        Stack.Result run = STACK.docker(Duration.ofMinutes(2), "run", "--rm", "--entrypoint", "/opt/hwaas/jre/bin/java",
+        Command.Result run = STACK.docker(Duration.ofMinutes(2), "run", "--rm", "--entrypoint", "/opt/hwaas/jre/bin/java",
                 image, "@/opt/hwaas/" + service + "/jvm.args", strict, "-Xlog:class+load=info:stdout",
                 "io.hwaas." + service + ".Main", "train");
         assertThat(run.exit()).as(image + " starts with " + strict + ": " + run.err()).isZero();
@@ -64,7 +65,7 @@ class ImageIT {
     @ParameterizedTest
     @ValueSource(strings = {"worker", "client"})
     void refusesABadConfigurationAtStartNamingTheVariable(String service) throws Exception {
-        Stack.Result run = STACK.docker(Duration.ofMinutes(1), "run", "--rm", "-e", "REDIS_URL=http://secret@redis",
+        Command.Result run = STACK.docker(Duration.ofMinutes(1), "run", "--rm", "-e", "REDIS_URL=http://secret@redis",
                 "-e", "HWAAS_QUEUE=no spaces", "hwaas-" + service + ":latest");
         assertThat(run.exit()).as(service + " exit status with a bad REDIS_URL (EX_CONFIG)").isEqualTo(78);
         assertThat(run.err()).as(service + " says what is wrong").contains("REDIS_URL=", "redis:// or rediss://")
@@ -76,7 +77,7 @@ class ImageIT {
     @ValueSource(strings = {"worker", "client"})
     void aMisspeltVariableIsReportedAndTheServiceKeepsRunning(String service) throws Exception {
         String name = "hwaas-image-it-" + service + "-" + System.nanoTime();
-        Stack.Result run = STACK.docker(Duration.ofMinutes(1), "run", "-d", "--name", name, "-e", "HWAAS_WORKER_THREAD=8",
+        Command.Result run = STACK.docker(Duration.ofMinutes(1), "run", "-d", "--name", name, "-e", "HWAAS_WORKER_THREAD=8",
                 "-e", "REDIS_URL=redis://127.0.0.1:1/1", "hwaas-" + service + ":latest");
         assertThat(run.exit()).as("docker run: " + run.all()).isZero();
         try {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hwaas.common.testing.Command;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ class ManagedRedisIT {
     private void start(String name, String network, String... imageAndArgs) throws Exception {
         List<String> command = new ArrayList<>(List.of("run", "-d", "--name", name, "--network", network));
         command.addAll(List.of(imageAndArgs));
-        Stack.Result r = docker.docker(Duration.ofMinutes(1), command.toArray(new String[0]));
+        Command.Result r = docker.docker(Duration.ofMinutes(1), command.toArray(new String[0]));
         assertThat(r.exit()).as("docker run " + name + ": " + r.all()).isZero();
         containers.add(name);
     }
@@ -119,7 +120,7 @@ class ManagedRedisIT {
         List<String> audit = new ArrayList<>(List.of("run", "--rm", "--network", services));
         audit.addAll(List.of(serviceEnv("hwaas-worker:latest")));
         audit.addAll(List.of("audit", "--json"));
-        Stack.Result result = docker.docker(Duration.ofMinutes(2), audit.toArray(new String[0]));
+        Command.Result result = docker.docker(Duration.ofMinutes(2), audit.toArray(new String[0]));
         JsonNode report = JSON.readTree(result.out().lines().filter(l -> l.startsWith("{")).findFirst()
                 .orElseThrow(() -> new AssertionError("no audit: " + result.all())));
         System.out.printf("MANAGED: printing again %.1f s after the name moved; submitted %d, printed %d, lost %d,"

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hwaas.common.testing.Command;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -61,7 +62,7 @@ class MonitoringIT {
     @BeforeAll
     static void requireDockerAndImages() throws Exception {
         root = MonitoringFiles.root();
-        Stack.Result info = STACK.docker(Duration.ofSeconds(60), "info", "--format", "{{.ServerVersion}}");
+        Command.Result info = STACK.docker(Duration.ofSeconds(60), "info", "--format", "{{.ServerVersion}}");
         assertThat(info.exit()).as("MonitoringIT needs a running Docker engine, but `docker info` failed:%n%s", info.all())
                 .isZero();
         List<String> missing = new ArrayList<>();
@@ -85,11 +86,11 @@ class MonitoringIT {
 
     @Test
     void promtoolAcceptsTheConfigurationAndTheAlertUnitTests() {
-        Stack.Result config = promtool("check", "config", "/etc/prometheus/prometheus.yml");
+        Command.Result config = promtool("check", "config", "/etc/prometheus/prometheus.yml");
         assertThat(config.exit()).as("promtool check config:%n%s", config.all()).isZero();
         assertThat(config.all()).as("promtool check config found the rules").contains("6 rules found");
 
-        Stack.Result rules = promtool("test", "rules", "/etc/prometheus/alerts.test.yml");
+        Command.Result rules = promtool("test", "rules", "/etc/prometheus/alerts.test.yml");
         assertThat(rules.exit()).as("promtool test rules alerts.test.yml:%n%s", rules.all()).isZero();
         assertThat(rules.all()).as("promtool test rules output").contains("SUCCESS");
     }
@@ -222,7 +223,7 @@ class MonitoringIT {
 
     private static void startStack() {
         stackLaunched = true;
-        Stack.Result up = run(() -> STACK.hwaasRun(Duration.ofMinutes(15), "--monitoring", "-d",
+        Command.Result up = run(() -> STACK.hwaasRun(Duration.ofMinutes(15), "--monitoring", "-d",
                 Integer.toString(WORKERS), Integer.toString(CLIENTS)));
         if (up.exit() != 0) {
             fail("./hwaas --monitoring -d %d %d failed (exit %d):%n%s", WORKERS, CLIENTS, up.exit(), up.all());
@@ -301,7 +302,7 @@ class MonitoringIT {
 
     // ---- Docker ------------------------------------------------------------------------------
 
-    private static Stack.Result promtool(String... args) {
+    private static Command.Result promtool(String... args) {
         List<String> command = new ArrayList<>(List.of("run", "--rm", "--entrypoint", "promtool",
                 "-v", MonitoringFiles.prometheusDir() + ":/etc/prometheus:ro", image("HWAAS_PROMETHEUS_IMAGE")));
         command.addAll(List.of(args));
@@ -330,12 +331,12 @@ class MonitoringIT {
         }
     }
 
-    private interface Command {
-        Stack.Result run() throws Exception;
+    private interface DockerCall {
+        Command.Result run() throws Exception;
     }
 
     /** Runs a command, turning a failure to run it into an assertion error naming it. */
-    private static Stack.Result run(Command command) {
+    private static Command.Result run(DockerCall command) {
         try {
             return command.run();
         } catch (Exception e) {

@@ -1,8 +1,7 @@
 package io.hwaas.e2e;
 
+import io.hwaas.common.testing.Command;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The real stack, driven the way a user drives it: through {@code ./hwaas} and Docker Compose,
@@ -19,13 +17,6 @@ import java.util.concurrent.TimeUnit;
  * torn down with its volumes afterwards.
  */
 final class Stack implements AutoCloseable {
-    /** A finished command. */
-    record Result(int exit, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
-
     /** The Compose files of the single-Redis stack, and of the highly available one. */
     static final String SINGLE = "docker-compose.yml";
     static final String HA = "docker-compose.yml:docker-compose.ha.yml";
@@ -73,28 +64,25 @@ final class Stack implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("env", "--default-signal=HUP,INT,TERM",
                 root.resolve("hwaas").toString()));
         command.addAll(Arrays.asList(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().putAll(env());
-        return builder.start();
+        return Command.of(command).in(root).env(env()).start(log);
     }
 
     /** Runs {@code ./hwaas args} to completion. */
-    Result hwaasRun(Duration timeout, String... args) throws IOException, InterruptedException {
+    Command.Result hwaasRun(Duration timeout, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(root.resolve("hwaas").toString()));
         command.addAll(Arrays.asList(args));
         return run(command, timeout);
     }
 
     /** Runs {@code docker compose args} (or docker-compose) for this project. */
-    Result compose(Duration timeout, String... args) throws IOException, InterruptedException {
+    Command.Result compose(Duration timeout, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(compose);
         command.addAll(Arrays.asList(args));
         return run(command, timeout);
     }
 
     /** Runs {@code docker args}. */
-    Result docker(Duration timeout, String... args) throws IOException, InterruptedException {
+    Command.Result docker(Duration timeout, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("docker"));
         command.addAll(Arrays.asList(args));
         return run(command, timeout);
@@ -120,7 +108,7 @@ final class Stack implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("exec", container(service), "sh", "-c",
                 "REDISCLI_AUTH=\"$HWAAS_REDIS_PASSWORD\" exec redis-cli --no-auth-warning \"$@\"", "redis-cli", options, option));
         command.addAll(Arrays.asList(args));
-        Result r = docker(Duration.ofSeconds(30), command.toArray(new String[0]));
+        Command.Result r = docker(Duration.ofSeconds(30), command.toArray(new String[0]));
         if (r.exit() != 0) {
             throw new IllegalStateException("redis-cli " + String.join(" ", args) + " in " + service + " failed: " + r.all());
         }
@@ -141,26 +129,18 @@ final class Stack implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("docker", "exec", "-i", container("redis"), "sh", "-c",
                 "REDISCLI_AUTH=\"$HWAAS_REDIS_PASSWORD\" exec redis-cli -n 1 \"$@\"", "redis-cli"));
         command.addAll(Arrays.asList(args));
-        Path in = Files.createTempFile("hwaas-e2e", ".in");
-        try {
-            Files.write(in, input);
-            ProcessBuilder builder = new ProcessBuilder(command).redirectInput(in.toFile()).redirectErrorStream(true);
-            Process process = builder.start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException("redis-cli " + String.join(" ", args) + " failed: " + out);
-            }
-            return out.trim();
-        } finally {
-            Files.deleteIfExists(in);
+        Command.Result r = Command.of(command).input(input).run(Duration.ofSeconds(60));
+        if (r.exit() != 0) {
+            throw new IllegalStateException("redis-cli " + String.join(" ", args) + " failed: " + r.all());
         }
+        return r.out().trim();
     }
 
     /** Lines of all workers' output, stopped containers included. */
     List<String> workerOutput() throws IOException, InterruptedException {
         List<String> lines = new ArrayList<>();
         for (String id : containers("hw-worker")) {
-            Result r = docker(Duration.ofSeconds(60), "logs", id);
+            Command.Result r = docker(Duration.ofSeconds(60), "logs", id);
             lines.addAll(r.out().lines().toList());
         }
         return lines;
@@ -190,24 +170,8 @@ final class Stack implements AutoCloseable {
                 .pollInterval(Duration.ofMillis(500)).until(() -> hellosPrinted() >= count);
     }
 
-    private Result run(List<String> command, Duration timeout) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("hwaas-e2e", ".out");
-        Path err = Files.createTempFile("hwaas-e2e", ".err");
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
-            builder.environment().putAll(env());
-            Process process = builder.start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout);
-            }
-            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+    private Command.Result run(List<String> command, Duration timeout) throws IOException, InterruptedException {
+        return Command.of(command).in(root).env(env()).run(timeout);
     }
 
     /** The environment the stack's commands run with. */
@@ -249,12 +213,8 @@ final class Stack implements AutoCloseable {
         List<String> args = new ArrayList<>(command);
         args.add("version");
         try {
-            Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                return out.lines().findFirst().orElse("").trim();
-            }
-            return null;
+            Command.Result r = Command.of(args).run(Duration.ofSeconds(20));
+            return r.exit() == 0 ? r.out().lines().findFirst().orElse("").trim() : null;
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {

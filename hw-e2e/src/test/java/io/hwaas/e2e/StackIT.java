@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hwaas.common.testing.Command;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,9 +68,9 @@ class StackIT {
     void threeClientsPrintThreeHellosASecond() throws Exception {
         long before = stack.hellosPrinted();
         long start = System.nanoTime();
-        // A rate is measured over a fixed window.
-        Thread.sleep(15_000);
-        long after = stack.hellosPrinted();
+        // The time 45 more hellos take: 15 s at three a second.
+        long after = await("45 more hellos").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(stack::hellosPrinted, printed -> printed >= before + 45);
         double perSecond = (after - before) / ((System.nanoTime() - start) / 1e9);
         assertThat(perSecond).as("hellos per second printed by 2 workers for 3 clients").isBetween(2.5, 3.5);
         assertThat(Files.readString(log)).as("the foreground shows the workers' start-up, then the hellos")
@@ -96,7 +97,7 @@ class StackIT {
     @Test
     @Order(4)
     void aWorkersStdoutIsHelloLinesAndItsLogIsJson() throws Exception {
-        Stack.Result logs = stack.docker(Duration.ofSeconds(60), "logs", stack.container("hw-worker"));
+        Command.Result logs = stack.docker(Duration.ofSeconds(60), "logs", stack.container("hw-worker"));
         assertThat(logs.out().lines().toList()).as("a worker's stdout").isNotEmpty().containsOnly("hello, world!");
         List<String> events = logs.err().lines().toList();
         assertThat(events).as("a worker's log lines").isNotEmpty();
@@ -108,7 +109,7 @@ class StackIT {
     @Test
     @Order(5)
     void aClientKeepsItsLedgerOnTheSharedVolume() throws Exception {
-        Stack.Result ls = stack.docker(Duration.ofSeconds(30), "exec", stack.container("hw-client"), "bash", "-c",
+        Command.Result ls = stack.docker(Duration.ofSeconds(30), "exec", stack.container("hw-client"), "bash", "-c",
                 "for f in /var/lib/hwaas/ledger/*.ledger; do echo \"$f\"; done");
         assertThat(ls.out().lines().filter(l -> l.endsWith(".ledger")).count()).as("ledgers of the three clients: " + ls.all())
                 .isEqualTo(3);
@@ -134,7 +135,7 @@ class StackIT {
     void runningItAgainRescalesInPlace() throws Exception {
         String redis = stack.container("redis");
         String startedAt = stack.docker(Duration.ofSeconds(30), "inspect", "-f", "{{.State.StartedAt}}", redis).out();
-        Stack.Result rescale = stack.hwaasRun(Duration.ofMinutes(5), "-d", "1", "3");
+        Command.Result rescale = stack.hwaasRun(Duration.ofMinutes(5), "-d", "1", "3");
         assertThat(rescale.exit()).as("./hwaas -d 1 3 on the running stack: " + rescale.all()).isZero();
         assertThat(rescale.out()).as("hwaas says it rescaled").contains("already running");
         assertThat(running("hw-worker")).as("running workers after scaling down").isEqualTo(1);
@@ -151,7 +152,7 @@ class StackIT {
     @Order(8)
     void ctrlCStopsTheStackAndTheAuditBalances() throws Exception {
         // Ctrl+C: SIGINT to hwaas, which must stop the stack gracefully and remove its containers.
-        new ProcessBuilder("kill", "-INT", Long.toString(hwaas.pid())).start().waitFor();
+        Command.of("kill", "-INT", Long.toString(hwaas.pid())).run(Duration.ofSeconds(10));
         assertThat(hwaas.waitFor(2, TimeUnit.MINUTES)).as("hwaas exits after Ctrl+C").isTrue();
         assertThat(hwaas.exitValue()).as("hwaas exit status after Ctrl+C").isZero();
         assertThat(stack.containers(null)).as("containers left after Ctrl+C").isEmpty();
@@ -159,7 +160,7 @@ class StackIT {
                 "label=com.docker.compose.project=" + stack.project).out()).as("Redis' volume is kept").isNotBlank();
 
         // Graceful stops flushed the clients and drained the workers: the audit must balance.
-        Stack.Result audit = stack.hwaasRun(Duration.ofMinutes(2), "audit", "--json");
+        Command.Result audit = stack.hwaasRun(Duration.ofMinutes(2), "audit", "--json");
         JsonNode report = JSON.readTree(audit.out().lines().filter(l -> l.startsWith("{")).findFirst()
                 .orElseThrow(() -> new AssertionError("no JSON in audit output: " + audit.all())));
         assertThat(audit.exit()).as("audit exit status; output: " + audit.all()).isZero();

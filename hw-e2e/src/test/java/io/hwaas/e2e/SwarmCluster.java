@@ -1,7 +1,9 @@
 package io.hwaas.e2e;
 
+import static org.awaitility.Awaitility.await;
+
+import io.hwaas.common.testing.Command;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A Docker Swarm of its own: N Docker-in-Docker nodes, each a container of the node image
@@ -122,18 +125,14 @@ final class SwarmCluster implements AutoCloseable {
     }
 
     private void awaitDaemon(Node node, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            if (Files.exists(node.socketDir().resolve("docker.sock"))
-                    && on(node, Duration.ofSeconds(10), "info", "--format", "{{.Name}}").exit() == 0) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                String logs = host(Duration.ofSeconds(30), "logs", "--tail", "30", node.container()).all();
-                throw new AssertionError("the dockerd of " + node.name() + " did not answer within " + timeout
-                        + "; its last lines:\n" + logs);
-            }
-            Thread.sleep(500);
+        try {
+            await("the dockerd of " + node.name() + " answers").atMost(timeout).pollInterval(Duration.ofMillis(500))
+                    .until(() -> Files.exists(node.socketDir().resolve("docker.sock"))
+                            && on(node, Duration.ofSeconds(10), "info", "--format", "{{.Name}}").exit() == 0);
+        } catch (ConditionTimeoutException e) {
+            String logs = host(Duration.ofSeconds(30), "logs", "--tail", "30", node.container()).all();
+            throw new AssertionError("the dockerd of " + node.name() + " did not answer within " + timeout
+                    + "; its last lines:\n" + logs, e);
         }
     }
 
@@ -150,10 +149,8 @@ final class SwarmCluster implements AutoCloseable {
         try {
             List<Process> loads = new ArrayList<>();
             for (Node node : nodes) {
-                ProcessBuilder builder = new ProcessBuilder("docker", "load", "-q", "-i", tar.toString())
-                        .redirectErrorStream(true).redirectOutput(dir.resolve("load-" + node.name() + ".log").toFile());
-                nodeEnv(builder.environment(), node);
-                loads.add(builder.start());
+                loads.add(onNode(Command.of("docker", "load", "-q", "-i", tar.toString()), node)
+                        .start(dir.resolve("load-" + node.name() + ".log")));
             }
             for (int i = 0; i < loads.size(); i++) {
                 Process load = loads.get(i);
@@ -194,15 +191,10 @@ final class SwarmCluster implements AutoCloseable {
             check(on(node, Duration.ofMinutes(1), "swarm", "join", "--advertise-addr", address(node), "--token", token,
                     address(manager) + ":2377"), "docker swarm join on " + node.name());
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!on(manager, Duration.ofSeconds(30), "node", "ls", "--format", "{{.Status}}").out().lines()
-                .filter("Ready"::equals).toList().equals(nodes.stream().map(n -> "Ready").toList())) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not every node is Ready in the swarm after 60 s: "
-                        + on(manager, Duration.ofSeconds(30), "node", "ls").all());
-            }
-            Thread.sleep(500);
-        }
+        List<String> ready = nodes.stream().map(n -> "Ready").toList();
+        await("every node Ready in the swarm").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> on(manager, Duration.ofSeconds(30), "node", "ls", "--format", "{{.Status}}").out().lines()
+                        .filter("Ready"::equals).toList(), ready::equals);
     }
 
     /** Kills a node outright, as a power cut would: SIGKILL to its init takes its whole PID namespace. */
@@ -211,55 +203,34 @@ final class SwarmCluster implements AutoCloseable {
     }
 
     /** {@code docker ARGS} on the host's own daemon. */
-    Stack.Result host(Duration timeout, String... args) throws IOException, InterruptedException {
+    Command.Result host(Duration timeout, String... args) throws IOException, InterruptedException {
         return run(null, timeout, prepend("docker", args));
     }
 
     /** {@code docker ARGS} on a node's daemon. */
-    Stack.Result on(Node node, Duration timeout, String... args) throws IOException, InterruptedException {
+    Command.Result on(Node node, Duration timeout, String... args) throws IOException, InterruptedException {
         return run(node, timeout, prepend("docker", args));
     }
 
     /** Any command, with the Docker CLI pointed at a node's daemon and the extra environment. */
-    Stack.Result command(Node node, Map<String, String> env, Duration timeout, List<String> command)
+    Command.Result command(Node node, Map<String, String> env, Duration timeout, List<String> command)
             throws IOException, InterruptedException {
         return run(node, env, timeout, command);
     }
 
-    private Stack.Result run(Node node, Duration timeout, List<String> command) throws IOException, InterruptedException {
+    private Command.Result run(Node node, Duration timeout, List<String> command) throws IOException, InterruptedException {
         return run(node, Map.of(), timeout, command);
     }
 
-    private Stack.Result run(Node node, Map<String, String> env, Duration timeout, List<String> command)
+    private Command.Result run(Node node, Map<String, String> env, Duration timeout, List<String> command)
             throws IOException, InterruptedException {
-        Path out = Files.createTempFile("hwaas-swarm", ".out");
-        Path err = Files.createTempFile("hwaas-swarm", ".err");
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).directory(Repository.root().toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
-            builder.environment().putAll(env);
-            if (node != null) {
-                nodeEnv(builder.environment(), node);
-            }
-            Process process = builder.start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-                throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout
-                        + (node == null ? "" : " on " + node.name()));
-            }
-            return new Stack.Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+        Command c = Command.of(command).in(Repository.root()).env(env);
+        return (node == null ? c : onNode(c, node)).run(timeout);
     }
 
-    private static void nodeEnv(Map<String, String> env, Node node) {
-        env.put("DOCKER_HOST", node.dockerHost());
+    private static Command onNode(Command command, Node node) {
         // DOCKER_HOST wins over a context, but a CLI given both complains.
-        env.remove("DOCKER_CONTEXT");
+        return command.env("DOCKER_HOST", node.dockerHost()).unset("DOCKER_CONTEXT"::equals);
     }
 
     private static List<String> prepend(String first, String... rest) {
@@ -268,7 +239,7 @@ final class SwarmCluster implements AutoCloseable {
         return list;
     }
 
-    static void check(Stack.Result result, String what) {
+    static void check(Command.Result result, String what) {
         if (result.exit() != 0) {
             throw new AssertionError(what + " failed (exit " + result.exit() + "): " + result.all());
         }
@@ -292,19 +263,19 @@ final class SwarmCluster implements AutoCloseable {
         List<String> problems = new ArrayList<>();
         for (Node node : nodes) {
             thaw(node);
-            Stack.Result rm = host(Duration.ofMinutes(2), "rm", "-f", "-v", node.container());
+            Command.Result rm = host(Duration.ofMinutes(2), "rm", "-f", "-v", node.container());
             if (rm.exit() != 0 && !rm.err().contains("No such container")) {
                 problems.add("docker rm " + node.container() + ": " + rm.all().trim());
             }
         }
         for (Node node : nodes) {
             removeCgroups(node, problems);
-            Stack.Result rm = host(Duration.ofMinutes(1), "volume", "rm", "-f", node.volume());
+            Command.Result rm = host(Duration.ofMinutes(1), "volume", "rm", "-f", node.volume());
             if (rm.exit() != 0) {
                 problems.add("docker volume rm " + node.volume() + ": " + rm.all().trim());
             }
         }
-        Stack.Result net = host(Duration.ofMinutes(1), "network", "rm", network);
+        Command.Result net = host(Duration.ofMinutes(1), "network", "rm", network);
         if (net.exit() != 0 && !net.err().contains("not found")) {
             problems.add("docker network rm " + network + ": " + net.all().trim());
         }
@@ -363,26 +334,23 @@ final class SwarmCluster implements AutoCloseable {
                 }
             }
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        // Their processes may take a moment to die: until then a cgroup cannot be removed.
         for (Path parent : parents) {
-            while (true) {
-                try {
-                    List<Path> dirs;
-                    try (Stream<Path> walk = Files.walk(parent)) {
-                        dirs = walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
-                    }
-                    for (Path cgroup : dirs) {
-                        // rmdir on cgroupfs: the control files inside go with the directory.
-                        Files.deleteIfExists(cgroup);
-                    }
-                    break;
-                } catch (IOException e) {
-                    if (System.nanoTime() > deadline) {
-                        problems.add("cgroup " + parent + ": " + e);
-                        break;
-                    }
-                    Thread.sleep(250);
-                }
+            try {
+                await("cgroup " + parent + " removed").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+                        .ignoreExceptionsInstanceOf(IOException.class).until(() -> {
+                            List<Path> dirs;
+                            try (Stream<Path> walk = Files.walk(parent)) {
+                                dirs = walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
+                            }
+                            for (Path cgroup : dirs) {
+                                // rmdir on cgroupfs: the control files inside go with the directory.
+                                Files.deleteIfExists(cgroup);
+                            }
+                            return true;
+                        });
+            } catch (ConditionTimeoutException e) {
+                problems.add("cgroup " + parent + ": " + e.getMessage());
             }
         }
     }

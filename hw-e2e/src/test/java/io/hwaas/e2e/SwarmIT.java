@@ -1,11 +1,13 @@
 package io.hwaas.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hwaas.common.hello.AuditBits;
 import io.hwaas.common.hello.Keys;
+import io.hwaas.common.testing.Command;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,8 +18,10 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,7 +45,9 @@ class SwarmIT {
     private static final String CLIENT = STACK + "_hw-client";
     private static final String REDIS = STACK + "_redis";
     private static final String REDIS_IMAGE = env("HWAAS_REDIS_IMAGE", "redis:7.4");
-    private static final List<String> IMAGES = List.of("hwaas-worker:latest", "hwaas-client:latest", REDIS_IMAGE);
+    /** What {@code compose build} made and the stack file deploys: both follow HWAAS_IMAGE_TAG. */
+    private static final String TAG = env("HWAAS_IMAGE_TAG", "latest");
+    private static final List<String> IMAGES = List.of("hwaas-worker:" + TAG, "hwaas-client:" + TAG, REDIS_IMAGE);
 
     private static SwarmCluster cluster;
     private static Path state;
@@ -56,7 +62,7 @@ class SwarmIT {
     static void startCluster() throws Exception {
         assertThat(hostSwarmState()).as("the host's own daemon is in no swarm before the test").isEqualTo("inactive");
         Stack images = Stack.create("swarm-it");
-        Stack.Result build = images.compose(Duration.ofMinutes(15), "build");
+        Command.Result build = images.compose(Duration.ofMinutes(15), "build");
         assertThat(build.exit()).as("docker compose build: " + build.all()).isZero();
         ensureNodeImage(images);
         assertThat(images.docker(Duration.ofSeconds(30), "image", "inspect", REDIS_IMAGE).exit())
@@ -98,12 +104,12 @@ class SwarmIT {
         // The script refuses nonsense before it talks to any daemon, and a daemon that is no manager.
         assertThat(swarm(Duration.ofSeconds(30), "deploy", "0", "5").exit()).as("swarm deploy 0 5: exit 2").isEqualTo(2);
         assertThat(swarm(Duration.ofSeconds(30), "frobnicate").exit()).as("swarm frobnicate: exit 2").isEqualTo(2);
-        Stack.Result onWorker = cluster.command(cluster.node(2), Map.of("XDG_STATE_HOME", state.toString()),
+        Command.Result onWorker = cluster.command(cluster.node(2), Map.of("XDG_STATE_HOME", state.toString()),
                 Duration.ofSeconds(60), List.of(Repository.root().resolve("deploy/swarm/swarm").toString(), "status"));
         assertThat(onWorker.exit()).as("swarm status on a worker node: " + onWorker.all()).isEqualTo(2);
         assertThat(onWorker.err()).as("swarm status on a worker node says why").contains("not a manager");
 
-        Stack.Result deploy = swarm(Duration.ofMinutes(4), "deploy", "3", "10");
+        Command.Result deploy = swarm(Duration.ofMinutes(4), "deploy", "3", "10");
         assertThat(deploy.exit()).as("swarm deploy 3 10: " + deploy.all()).isZero();
 
         assertThat(runningTasks(REDIS)).as("Redis' task, on the labelled node").containsOnlyKeys("node1");
@@ -116,7 +122,7 @@ class SwarmIT {
             awaitHellosOn(node, 1, Duration.ofSeconds(60));
         }
         checkTaskSandbox(cluster.node(2));
-        Stack.Result status = swarm(Duration.ofMinutes(1), "status");
+        Command.Result status = swarm(Duration.ofMinutes(1), "status");
         assertThat(status.exit()).as("swarm status: " + status.all()).isZero();
         assertThat(status.out()).as("swarm status: tasks per node and the workers' report")
                 .contains("node1", "node2", "node3").containsPattern("workers alive +3 ");
@@ -124,7 +130,7 @@ class SwarmIT {
         // Scaling under load: up, down below the start, and back.
         for (int n : new int[] {5, 2, 3}) {
             Instant before = Instant.now();
-            Stack.Result scale = swarm(Duration.ofMinutes(2), "scale", Integer.toString(n), "10");
+            Command.Result scale = swarm(Duration.ofMinutes(2), "scale", Integer.toString(n), "10");
             assertThat(scale.exit()).as("swarm scale " + n + " 10: " + scale.all()).isZero();
             assertThat(sum(runningTasks(WORKER))).as("running workers after scaling to " + n).isEqualTo(n);
             awaitHellosSince(before, 20, Duration.ofSeconds(30));
@@ -182,12 +188,12 @@ class SwarmIT {
         awaitHellosSince(Instant.now(), 30, Duration.ofSeconds(30));
 
         // Clients stop first and flush; then nothing may be left queued or in flight.
-        Stack.Result stop = swarm(Duration.ofMinutes(2), "scale", "3", "0");
+        Command.Result stop = swarm(Duration.ofMinutes(2), "scale", "3", "0");
         assertThat(stop.exit()).as("swarm scale 3 0 (the clients flush and stop): " + stop.all()).isZero();
         awaitDrained(Duration.ofSeconds(60));
         log("queue and in-flight lists empty");
 
-        Stack.Result audit = swarm(Duration.ofMinutes(2), "audit", "--json");
+        Command.Result audit = swarm(Duration.ofMinutes(2), "audit", "--json");
         System.out.println("SWARM: audit (exit " + audit.exit() + "): " + audit.out().trim());
         JsonNode report = JSON.readTree(audit.out().lines().filter(l -> l.startsWith("{")).findFirst()
                 .orElseThrow(() -> new AssertionError("no JSON in the audit output: " + audit.all())));
@@ -224,7 +230,7 @@ class SwarmIT {
         assertThat(moved).as("tasks moved by the drain and the node loss").isPositive();
 
         // Removal: the stack goes, with its networks; the secret stays for the next deploy.
-        Stack.Result rm = swarm(Duration.ofMinutes(3), "rm");
+        Command.Result rm = swarm(Duration.ofMinutes(3), "rm");
         assertThat(rm.exit()).as("swarm rm: " + rm.all()).isZero();
         assertThat(manager("service", "ls", "-q").out().trim()).as("services left after swarm rm").isEmpty();
         assertThat(manager("network", "ls", "-q", "--filter", "label=com.docker.stack.namespace=" + STACK).out().trim())
@@ -235,14 +241,14 @@ class SwarmIT {
     // ---- The stack on the swarm ------------------------------------------------------------
 
     /** {@code ./hwaas swarm ARGS}: the script itself, with the CLI pointed at the manager. */
-    private static Stack.Result swarm(Duration timeout, String... args) throws Exception {
+    private static Command.Result swarm(Duration timeout, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Repository.root().resolve("deploy/swarm/swarm").toString()));
         command.addAll(Arrays.asList(args));
         Map<String, String> env = new HashMap<>();
         env.put("HWAAS_REDIS_IMAGE", REDIS_IMAGE);
         env.put("XDG_STATE_HOME", state.toString());
         long t = System.nanoTime();
-        Stack.Result result = cluster.command(cluster.node(1), env, timeout, command);
+        Command.Result result = cluster.command(cluster.node(1), env, timeout, command);
         log("swarm " + String.join(" ", args) + ": exit " + result.exit() + " after "
                 + Math.round((System.nanoTime() - t) / 1e8) / 10.0 + " s");
         if (args.length > 0 && List.of("deploy", "status", "rm").contains(args[0])) {
@@ -257,13 +263,13 @@ class SwarmIT {
         System.out.printf("SWARM: +%.1f s %s%n", (System.nanoTime() - testStart) / 1e9, what);
     }
 
-    private static Stack.Result manager(String... args) throws Exception {
+    private static Command.Result manager(String... args) throws Exception {
         return cluster.on(cluster.node(1), Duration.ofSeconds(60), args);
     }
 
     /** Running tasks of a service, per node (nodes without any left out). */
     private static Map<String, Integer> runningTasks(String service) throws Exception {
-        Stack.Result ps = manager("service", "ps", "--filter", "desired-state=running", "--format",
+        Command.Result ps = manager("service", "ps", "--filter", "desired-state=running", "--format",
                 "{{.Node}} {{.CurrentState}}", service);
         SwarmCluster.check(ps, "docker service ps " + service);
         Map<String, Integer> perNode = new TreeMap<>();
@@ -286,7 +292,7 @@ class SwarmIT {
         if (all) {
             args.add("-a");
         }
-        Stack.Result ps = cluster.on(node, Duration.ofSeconds(30), args.toArray(new String[0]));
+        Command.Result ps = cluster.on(node, Duration.ofSeconds(30), args.toArray(new String[0]));
         SwarmCluster.check(ps, "docker ps on " + node.name());
         return ps.out().lines().filter(l -> !l.isBlank()).toList();
     }
@@ -295,7 +301,7 @@ class SwarmIT {
     private static long hellosOn(SwarmCluster.Node node, Instant since) throws Exception {
         long count = 0;
         for (String id : workerContainers(node, true)) {
-            Stack.Result logs = since == null ? cluster.on(node, Duration.ofSeconds(60), "logs", id)
+            Command.Result logs = since == null ? cluster.on(node, Duration.ofSeconds(60), "logs", id)
                     : cluster.on(node, Duration.ofSeconds(60), "logs", "--since", since.toString(), id);
             count += logs.out().lines().filter("hello, world!"::equals).count();
         }
@@ -343,7 +349,7 @@ class SwarmIT {
      */
     private static void checkTaskSandbox(SwarmCluster.Node node) throws Exception {
         String id = workerContainers(node, false).get(0);
-        Stack.Result probe = cluster.on(node, Duration.ofSeconds(30), "exec", id, "/bin/bash", "-c",
+        Command.Result probe = cluster.on(node, Duration.ofSeconds(30), "exec", id, "/bin/bash", "-c",
                 "echo ok >/tmp/probe && read -r x </tmp/probe && echo \"tmp:$x\"; rm -f /tmp/probe;"
                         + " { echo x >/probe; } 2>/dev/null && echo root:writable || echo root:read-only;"
                         + " [ -r \"$HWAAS_REDIS_PASSWORD_FILE\" ] && echo secret:readable;"
@@ -357,13 +363,13 @@ class SwarmIT {
 
     private static String redis(String... args) throws Exception {
         SwarmCluster.Node node1 = cluster.node(1);
-        Stack.Result ps = cluster.on(node1, Duration.ofSeconds(30), "ps", "-q", "--filter",
+        Command.Result ps = cluster.on(node1, Duration.ofSeconds(30), "ps", "-q", "--filter",
                 "label=com.docker.swarm.service.name=" + REDIS);
         String id = ps.out().lines().findFirst().orElseThrow(() -> new AssertionError("no Redis container on node1"));
         List<String> command = new ArrayList<>(List.of("exec", id, "sh", "-c",
                 "REDISCLI_AUTH=\"$(cat /run/secrets/redis_password)\" exec redis-cli -n 1 \"$@\"", "redis-cli"));
         command.addAll(Arrays.asList(args));
-        Stack.Result r = cluster.on(node1, Duration.ofSeconds(30), command.toArray(new String[0]));
+        Command.Result r = cluster.on(node1, Duration.ofSeconds(30), command.toArray(new String[0]));
         SwarmCluster.check(r, "redis-cli " + String.join(" ", args));
         return r.out().trim();
     }
@@ -386,119 +392,122 @@ class SwarmIT {
             List<String> stop = new ArrayList<>(List.of("kill", "-s", "STOP"));
             stop.addAll(ids);
             SwarmCluster.check(cluster.on(victim, Duration.ofSeconds(30), stop.toArray(new String[0])), "stopping workers");
-            long deadline = System.nanoTime() + Duration.ofMillis(2500).toNanos();
-            while (System.nanoTime() < deadline) {
-                List<Orphan> held = new ArrayList<>();
-                for (String id : ids) {
-                    for (String key : redis("--raw", "KEYS", "resque:inflight:" + id.substring(0, 12) + "-*").lines().toList()) {
-                        if (key.isBlank()) {
-                            continue;
-                        }
-                        for (String payload : redis("--raw", "LRANGE", key, "0", "-1").lines().filter(l -> !l.isBlank()).toList()) {
-                            JsonNode meta = JSON.readTree(payload).path("hwaas");
-                            held.add(new Orphan(meta.path("client").asText(), meta.path("seq").asLong()));
-                        }
-                    }
-                }
-                if (!held.isEmpty()) {
-                    return held;
-                }
-                Thread.sleep(100);
+            try {
+                return await("a job in the in-flight lists of " + victim.name() + "'s stopped workers")
+                        .atMost(Duration.ofMillis(2500)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> heldBy(ids), held -> !held.isEmpty());
+            } catch (ConditionTimeoutException e) {
+                // None this time: let them go on.
             }
+            long resumedAt = redisMillis();
             List<String> resume = new ArrayList<>(List.of("kill", "-s", "CONT"));
             resume.addAll(ids);
             cluster.on(victim, Duration.ofSeconds(30), resume.toArray(new String[0]));
-            // Let them heartbeat again before the next attempt.
-            Thread.sleep(2000);
+            await("the resumed workers beat again before the next attempt").atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(250)).until(() -> {
+                        List<String> beating = redis("--raw", "ZRANGEBYSCORE", KEYS.workers(), Long.toString(resumedAt),
+                                "+inf").lines().toList();
+                        return ids.stream().allMatch(id -> beating.stream().anyMatch(w -> w.startsWith(id.substring(0, 12))));
+                    });
         }
         throw new AssertionError("the workers of " + victim.name() + " held no job in 5 attempts");
+    }
+
+    /** The jobs in the in-flight lists of the worker containers {@code ids}. */
+    private static List<Orphan> heldBy(List<String> ids) throws Exception {
+        List<Orphan> held = new ArrayList<>();
+        for (String id : ids) {
+            for (String key : redis("--raw", "KEYS", "resque:inflight:" + id.substring(0, 12) + "-*").lines().toList()) {
+                if (key.isBlank()) {
+                    continue;
+                }
+                for (String payload : redis("--raw", "LRANGE", key, "0", "-1").lines().filter(l -> !l.isBlank()).toList()) {
+                    JsonNode meta = JSON.readTree(payload).path("hwaas");
+                    held.add(new Orphan(meta.path("client").asText(), meta.path("seq").asLong()));
+                }
+            }
+        }
+        return held;
+    }
+
+    /** Redis' clock, in milliseconds: what heartbeats are scored by. */
+    private static long redisMillis() throws Exception {
+        List<String> time = redis("TIME").lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
+        return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
     }
 
     /** Seconds from the kill to the first hello a worker of a surviving node printed after it. */
     private static double firstHelloAfter(Instant killedAt, long killedNanos, SwarmCluster.Node victim, Duration timeout)
             throws Exception {
-        long deadline = killedNanos + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            Instant first = null;
-            for (SwarmCluster.Node node : cluster.nodes) {
-                if (node.equals(victim)) {
-                    continue;
-                }
-                for (String id : workerContainers(node, true)) {
-                    Stack.Result logs = cluster.on(node, Duration.ofSeconds(30), "logs", "-t", "--since", killedAt.toString(), id);
-                    for (String line : logs.out().lines().toList()) {
-                        int space = line.indexOf(' ');
-                        if (space < 0 || !line.substring(space + 1).equals("hello, world!")) {
-                            continue;
+        Duration left = timeout.minusNanos(System.nanoTime() - killedNanos);
+        Instant first = await("a hello printed by a worker of a surviving node after the kill").atMost(left)
+                .pollInterval(Duration.ofMillis(250)).until(() -> firstHelloSince(killedAt, victim), Objects::nonNull);
+        return Math.round(Duration.between(killedAt, first).toMillis() / 100.0) / 10.0;
+    }
+
+    /** When the first hello since {@code since} was printed by a worker not on {@code victim}, or null. */
+    private static Instant firstHelloSince(Instant since, SwarmCluster.Node victim) throws Exception {
+        Instant first = null;
+        for (SwarmCluster.Node node : cluster.nodes) {
+            if (node.equals(victim)) {
+                continue;
+            }
+            for (String id : workerContainers(node, true)) {
+                Command.Result logs = cluster.on(node, Duration.ofSeconds(30), "logs", "-t", "--since", since.toString(), id);
+                for (String line : logs.out().lines().toList()) {
+                    int space = line.indexOf(' ');
+                    if (space < 0 || !line.substring(space + 1).equals("hello, world!")) {
+                        continue;
+                    }
+                    try {
+                        Instant at = Instant.parse(line.substring(0, space));
+                        if (!at.isBefore(since) && (first == null || at.isBefore(first))) {
+                            first = at;
                         }
-                        try {
-                            Instant at = Instant.parse(line.substring(0, space));
-                            if (!at.isBefore(killedAt) && (first == null || at.isBefore(first))) {
-                                first = at;
-                            }
-                        } catch (DateTimeParseException e) {
-                            // Not a timestamped line: nothing to learn from it.
-                        }
+                    } catch (DateTimeParseException e) {
+                        // Not a timestamped line: nothing to learn from it.
                     }
                 }
             }
-            if (first != null) {
-                return Math.round(Duration.between(killedAt, first).toMillis() / 100.0) / 10.0;
-            }
-            Thread.sleep(250);
         }
-        throw new AssertionError("no surviving worker printed a hello within " + timeout + " of the kill");
+        return first;
     }
 
     private static double awaitPrinted(Orphan orphan, long killedNanos, Duration timeout) throws Exception {
         String key = KEYS.audit(orphan.client(), AuditBits.block(orphan.seq()));
         String offset = Long.toString(AuditBits.offset(orphan.seq(), AuditBits.PRINTED));
-        long deadline = killedNanos + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if ("1".equals(redis("GETBIT", key, offset))) {
-                return Math.round((System.nanoTime() - killedNanos) / 1e8) / 10.0;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("orphan " + orphan.client() + ":" + orphan.seq() + " not printed within " + timeout);
-    }
-
-    private static double awaitNodeDown(SwarmCluster.Node node, long killedNanos, Duration timeout) throws Exception {
-        long deadline = killedNanos + timeout.toNanos();
-        while (!"down".equals(manager("node", "inspect", "--format", "{{.Status.State}}", node.name()).out().trim())) {
-            assertThat(System.nanoTime()).as(node.name() + " declared down within " + timeout).isLessThan(deadline);
-            Thread.sleep(250);
-        }
+        await("orphan " + orphan.client() + ":" + orphan.seq() + " printed")
+                .atMost(timeout.minusNanos(System.nanoTime() - killedNanos)).pollInterval(Duration.ofMillis(100))
+                .until(() -> "1".equals(redis("GETBIT", key, offset)));
         return Math.round((System.nanoTime() - killedNanos) / 1e8) / 10.0;
     }
 
-    private static void awaitDrained(Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
+    private static double awaitNodeDown(SwarmCluster.Node node, long killedNanos, Duration timeout) throws Exception {
+        await(node.name() + " declared down").atMost(timeout.minusNanos(System.nanoTime() - killedNanos))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> "down".equals(manager("node", "inspect", "--format", "{{.Status.State}}", node.name()).out().trim()));
+        return Math.round((System.nanoTime() - killedNanos) / 1e8) / 10.0;
+    }
+
+    private static void awaitDrained(Duration timeout) {
+        await("queue and in-flight lists drained").atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> {
             long inflight = 0;
             for (String key : redis("--raw", "KEYS", "resque:inflight:*").lines().toList()) {
                 if (!key.isBlank()) {
                     inflight += Long.parseLong(redis("LLEN", key));
                 }
             }
-            String queued = redis("LLEN", KEYS.queue());
-            if (inflight == 0 && "0".equals(queued)) {
-                return;
-            }
-            assertThat(System.nanoTime()).as("queue (" + queued + ") and in-flight lists (" + inflight + ") drained within "
-                    + timeout).isLessThan(deadline);
-            Thread.sleep(500);
-        }
+            return inflight == 0 && "0".equals(redis("LLEN", KEYS.queue()));
+        });
     }
 
     // ---- The host ----------------------------------------------------------------------------
 
     private static String hostSwarmState() throws Exception {
-        Process p = new ProcessBuilder("docker", "info", "--format", "{{.Swarm.LocalNodeState}}").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes()).trim();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("docker info finishes").isTrue();
-        assertThat(p.exitValue()).as("docker info on the host (is Docker installed and running?): " + out).isZero();
-        return out;
+        Command.Result info = Command.of("docker", "info", "--format", "{{.Swarm.LocalNodeState}}")
+                .run(Duration.ofSeconds(30));
+        assertThat(info.exit()).as("docker info on the host (is Docker installed and running?): " + info.all()).isZero();
+        return info.out().trim();
     }
 
     /**
@@ -509,17 +518,12 @@ class SwarmIT {
         if (stack.docker(Duration.ofSeconds(30), "image", "inspect", SwarmCluster.NODE_IMAGE).exit() == 0) {
             return;
         }
-        Process which = new ProcessBuilder("sh", "-c", "command -v mmdebstrap").start();
-        assertThat(which.waitFor(10, TimeUnit.SECONDS) && which.exitValue() == 0)
+        assertThat(Command.of("sh", "-c", "command -v mmdebstrap").run(Duration.ofSeconds(10)).exit())
                 .as("mmdebstrap is installed (apt-get install mmdebstrap): the Swarm test builds its node image "
-                        + SwarmCluster.NODE_IMAGE + " with .ci/standins").isTrue();
-        Process build = new ProcessBuilder(Repository.root().resolve(".ci/standins").toString()).directory(Repository.root().toFile())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
-        if (!build.waitFor(15, TimeUnit.MINUTES)) {
-            build.destroyForcibly();
-            throw new AssertionError(".ci/standins did not finish within 15 minutes");
-        }
-        assertThat(build.exitValue()).as(".ci/standins (builds " + SwarmCluster.NODE_IMAGE + ")").isZero();
+                        + SwarmCluster.NODE_IMAGE + " with .ci/standins").isZero();
+        Command.Result build = Command.of(Repository.root().resolve(".ci/standins").toString()).in(Repository.root())
+                .run(Duration.ofMinutes(15));
+        assertThat(build.exit()).as(".ci/standins (builds " + SwarmCluster.NODE_IMAGE + "): " + build.all()).isZero();
         assertThat(stack.docker(Duration.ofSeconds(30), "image", "inspect", SwarmCluster.NODE_IMAGE).exit())
                 .as(SwarmCluster.NODE_IMAGE + " after .ci/standins").isZero();
     }

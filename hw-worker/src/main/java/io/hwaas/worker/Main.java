@@ -2,28 +2,22 @@ package io.hwaas.worker;
 
 import io.hwaas.common.config.ConfigException;
 import io.hwaas.common.config.Env;
+import io.hwaas.ops.Ops;
 import io.hwaas.runtime.MetricsServer;
 import io.hwaas.runtime.Service;
 import io.hwaas.runtime.Signals;
-import io.hwaas.worker.audit.AuditCommand;
-import io.hwaas.worker.audit.KeysCommand;
-import io.hwaas.worker.audit.StatusCommand;
-import io.hwaas.worker.bench.AuditBench;
-import io.hwaas.worker.bench.DrainBench;
-import io.hwaas.worker.bench.LatencyBench;
 import io.hwaas.worker.consume.LinePrinter;
 import io.hwaas.worker.metrics.WorkerMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts a worker, or with an argument runs one of the operator commands that share the
- * worker's image: {@code audit}, {@code status}, {@code keys}, {@code bench-drain},
- * {@code bench-latency}, {@code bench-audit-fill}.
+ * Starts a worker; {@code train} is the image build's training run, and any other argument an
+ * operator command of hw-ops ({@code status}, {@code audit}, {@code keys}, the benchmarks) that
+ * ships in the worker's image.
  */
 public final class Main {
     static {
@@ -38,23 +32,12 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         Env env = new Env(System.getenv());
         String command = args.length == 0 ? "run" : args[0];
-        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         int status;
         try {
             status = switch (command) {
                 case "run" -> run(env);
-                case "audit" -> AuditCommand.main(env, rest);
-                case "status" -> StatusCommand.main(env, rest);
-                case "keys" -> KeysCommand.main(env, rest);
-                case "bench-drain" -> DrainBench.main(env, rest);
-                case "bench-latency" -> LatencyBench.main(env, rest);
-                case "bench-audit-fill" -> AuditBench.main(env, rest);
                 case "train" -> Training.run();
-                default -> {
-                    System.err.println("unknown command '" + command + "'; expected no argument (run the worker),"
-                            + " audit, status, keys, bench-drain, bench-latency or bench-audit-fill");
-                    yield Service.EXIT_USAGE;
-                }
+                default -> Ops.run(args, env, new OpsWorkerSide());
             };
         } catch (ConfigException e) {
             status = Service.refuse(e);

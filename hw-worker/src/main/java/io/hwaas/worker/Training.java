@@ -2,7 +2,6 @@ package io.hwaas.worker;
 
 import io.hwaas.common.config.Env;
 import io.hwaas.common.hello.Hello;
-import io.hwaas.worker.consume.DeadLetters;
 import io.hwaas.worker.consume.LinePrinter;
 import io.hwaas.worker.job.Decoded;
 import io.hwaas.worker.job.JobDecoder;
@@ -34,8 +33,6 @@ final class Training {
             Decoded decoded = decoder.decode(payload);
             if (decoded instanceof Decoded.Runnable r) {
                 lines.add(r.job().line());
-            } else if (decoded instanceof Decoded.Poison) {
-                DeadLetters.payloadOf(payload);
             }
         }
         new LinePrinter(OutputStream.nullOutputStream()).print(lines);

@@ -2,7 +2,7 @@ package io.hwaas.worker;
 
 import io.hwaas.common.hello.Keys;
 import io.hwaas.common.testing.TestHellos;
-import io.hwaas.worker.audit.Audit;
+import io.hwaas.ops.audit.Audit;
 import redis.clients.jedis.Jedis;
 
 /** The audit as the tests run it: every client on record, no recheck pause. */

@@ -7,7 +7,9 @@ import io.hwaas.common.hello.Keys;
 import io.hwaas.common.testing.TestHellos;
 import io.hwaas.common.testing.TestRedis;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
@@ -30,8 +32,10 @@ class OutageIT {
             await("after the restart").atMost(Duration.ofSeconds(30)).until(() -> worker.lines().size() == 10);
 
             redis.pause();
-            // The freeze itself is the event under test: it lasts a fixed time.
-            Thread.sleep(3000);
+            // The freeze itself is the event under test: shorter than the staleness limit, it must
+            // not make the worker unhealthy (a probe would restart it for nothing).
+            await("healthy throughout a 3 s freeze").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                    .until(worker.worker::healthy);
             redis.unpause();
             TestHellos.enqueue(jedis, KEYS, "c-1-0", 11, 15);
             await("after the freeze").atMost(Duration.ofSeconds(30)).until(() -> worker.lines().size() == 15);
@@ -62,9 +66,9 @@ class OutageIT {
             await("before").atMost(Duration.ofSeconds(10)).until(() -> worker.lines().size() == 5);
             jedis.configSet("maxmemory", "1");
             try {
-                // Long enough for idle consumers to hit the refusal; a window, not a condition.
-                Thread.sleep(2000);
-                assertThat(worker.worker.healthy()).as("healthy while Redis is full").isTrue();
+                // Long enough for idle consumers to hit the refusal.
+                await("healthy while Redis is full").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                        .until(worker.worker::healthy);
             } finally {
                 jedis.configSet("maxmemory", "0");
             }
@@ -82,32 +86,28 @@ class OutageIT {
             await("printing").atMost(Duration.ofSeconds(10)).until(() -> worker.lines().size() == 3);
             // Redis drops the consumer's connection on every attempt, as it does a request it
             // refuses to parse; the heartbeat's connection keeps working.
-            AtomicBoolean dropping = new AtomicBoolean(true);
-            Thread killer = new Thread(() -> {
-                try (Jedis control = redis.jedis(0)) {
-                    while (dropping.get()) {
+            try (Jedis control = redis.jedis(0)) {
+                ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
+                killer.scheduleWithFixedDelay(() -> {
+                    try {
                         for (String client : control.clientList().split("\n")) {
                             if (client.contains("name=" + worker.name() + ".consumer-0")) {
                                 control.clientKill(client.replaceAll(".* addr=(\\S+).*", "$1"));
                             }
                         }
-                        Thread.sleep(20);
+                    } catch (RuntimeException e) {
+                        // A client gone between list and kill: nothing to do.
                     }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                    // A client gone between list and kill: nothing to do.
+                }, 0, 20, TimeUnit.MILLISECONDS);
+                try {
+                    TestHellos.enqueue(jedis, KEYS, "c-1-0", 4, 6);
+                    // (1 s block + 0.5 s timeout) x 2 + 10 s without progress makes the worker stale.
+                    await("unhealthy while its consumer cannot progress").atMost(Duration.ofSeconds(25))
+                            .until(() -> !worker.worker.healthy());
+                } finally {
+                    killer.shutdownNow();
+                    killer.awaitTermination(5, TimeUnit.SECONDS);
                 }
-            }, "connection-killer");
-            killer.start();
-            try {
-                TestHellos.enqueue(jedis, KEYS, "c-1-0", 4, 6);
-                // (1 s block + 0.5 s timeout) x 2 + 10 s without progress makes the worker stale.
-                await("unhealthy while its consumer cannot progress").atMost(Duration.ofSeconds(25))
-                        .until(() -> !worker.worker.healthy());
-            } finally {
-                dropping.set(false);
-                killer.join();
             }
             await("healthy again once it can").atMost(Duration.ofSeconds(20)).until(() -> worker.worker.healthy());
             await("the held back hellos printed").atMost(Duration.ofSeconds(10)).until(() -> worker.lines().size() == 6);

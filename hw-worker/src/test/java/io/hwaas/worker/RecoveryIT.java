@@ -8,7 +8,7 @@ import io.hwaas.common.hello.Keys;
 import io.hwaas.common.redis.LuaScript;
 import io.hwaas.common.testing.TestHellos;
 import io.hwaas.common.testing.TestRedis;
-import io.hwaas.worker.audit.Audit;
+import io.hwaas.ops.audit.Audit;
 import io.hwaas.worker.recovery.Heartbeat;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,10 +133,12 @@ class RecoveryIT {
             jedis.zrem(KEYS.workers(), worker.name());
             jedis.del(KEYS.workerInflight(worker.name()));
             TestHellos.enqueue(jedis, KEYS, "c-1-0", 1, 3);
-            // A window, not a condition: nothing more may be claimed during it. The move that was
-            // already blocked hands over the first hello; batch claims then check registration.
-            Thread.sleep(1500);
-            assertThat(jedis.llen(KEYS.queue())).as("queued while the worker is not registered").isEqualTo(2);
+            // The move that was already blocked hands over the first hello; batch claims then check
+            // registration, so nothing more may be claimed until the heartbeat registers it again.
+            await("the blocked move takes the first hello").atMost(Duration.ofSeconds(5))
+                    .until(() -> jedis.llen(KEYS.queue()) == 2);
+            await("nothing more claimed while the worker is not registered").during(Duration.ofMillis(1500))
+                    .atMost(Duration.ofSeconds(3)).until(() -> jedis.llen(KEYS.queue()) == 2);
             await("claimed once the heartbeat registered it again").atMost(Duration.ofSeconds(10))
                     .until(() -> worker.lines().size() == 3);
         }
@@ -150,10 +152,10 @@ class RecoveryIT {
             await("printed").atMost(Duration.ofSeconds(10))
                     .until(() -> honest.lines().size() + skewed.lines().size() == 20);
             // Long enough for several sweeps by each (dead-after is 1 s in these tests).
-            Thread.sleep(5000);
-            assertThat(honest.metrics().recoveredTotal() + skewed.metrics().recoveredTotal())
-                    .as("jobs recovered from live workers").isZero();
-            assertThat(jedis.zscore(KEYS.workers(), honest.name())).as("the honest worker still registered").isNotNull();
+            await("no job recovered from a live worker, and the honest one still registered")
+                    .during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(7))
+                    .until(() -> honest.metrics().recoveredTotal() + skewed.metrics().recoveredTotal() == 0
+                            && jedis.zscore(KEYS.workers(), honest.name()) != null);
             TestHellos.enqueue(jedis, KEYS, "c-1-0", 21, 40);
             await("still printing").atMost(Duration.ofSeconds(10))
                     .until(() -> honest.lines().size() + skewed.lines().size() == 40);

@@ -26,6 +26,13 @@ public final class Env {
         this.vars = Objects.requireNonNull(vars, "vars");
     }
 
+    /** This environment with {@code name} set to {@code value} (a benchmark's worker with its own thread count, say). */
+    public Env with(String name, String value) {
+        Map<String, String> changed = new java.util.HashMap<>(vars);
+        changed.put(name, value);
+        return new Env(changed);
+    }
+
     /** The raw value, or {@code null} when unset or blank. */
     public String raw(String name) {
         String value = vars.get(name);
@@ -105,9 +112,27 @@ public final class Env {
         if (value == null) {
             return defaultValue;
         }
-        Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
+        Duration parsed;
+        try {
+            parsed = parseDuration(value, min, max);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, value, e.getMessage());
+        }
+        return parsed;
+    }
+
+    /**
+     * Parses a duration written as {@link #duration} reads it ({@code 500ms}, {@code 2s},
+     * {@code 10m}, {@code 24h}), for values that come from elsewhere than the environment, such
+     * as a command-line option.
+     *
+     * @throws IllegalArgumentException saying what is wrong, when the text is not such a duration
+     *     or is not within {@code [min, max]}
+     */
+    public static Duration parseDuration(String text, Duration min, Duration max) {
+        Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new ConfigException(name, value, "not a duration; write e.g. 500ms, 2s, 10m or 24h");
+            throw new IllegalArgumentException("not a duration; write e.g. 500ms, 2s, 10m or 24h");
         }
         long amount = Long.parseLong(m.group(1));
         Duration parsed = switch (m.group(2)) {
@@ -117,7 +142,7 @@ public final class Env {
             default -> Duration.ofHours(amount);
         };
         if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
-            throw new ConfigException(name, value, "must be between " + format(min) + " and " + format(max));
+            throw new IllegalArgumentException("must be between " + formatDuration(min) + " and " + formatDuration(max));
         }
         return parsed;
     }
@@ -149,7 +174,12 @@ public final class Env {
         throw new ConfigException(name, raw(name), "must be one of " + String.join(", ", choices));
     }
 
-    private static String format(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    /** A duration the way {@link #parseDuration} reads it: {@code 500ms}, {@code 90s}, {@code 24h}. */
+    public static String formatDuration(Duration d) {
+        long seconds = d.toSeconds();
+        if (d.toMillis() % 1000 != 0) {
+            return d.toMillis() + "ms";
+        }
+        return seconds > 0 && seconds % 3600 == 0 ? seconds / 3600 + "h" : seconds + "s";
     }
 }

@@ -22,6 +22,29 @@ class EnvTest {
     }
 
     @Test
+    void withSetsOneVariableInACopy() {
+        Env env = env("A", "1", "B", "2");
+        Env changed = env.with("B", "3").with("C", "4");
+        assertThat(changed.raw("A")).as("kept").isEqualTo("1");
+        assertThat(changed.raw("B")).as("replaced").isEqualTo("3");
+        assertThat(changed.raw("C")).as("added").isEqualTo("4");
+        assertThat(env.raw("B")).as("the original unchanged").isEqualTo("2");
+    }
+
+    @Test
+    void aDurationFromElsewhereParsesAsTheEnvironmentsDoAndSaysWhatIsWrong() {
+        assertThat(Env.parseDuration(" 10m ", Duration.ofSeconds(1), Duration.ofDays(30))).as("10m")
+                .isEqualTo(Duration.ofMinutes(10));
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> Env.parseDuration("10x", Duration.ZERO,
+                Duration.ofHours(1)))).as("not a duration").hasMessageContaining("not a duration");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> Env.parseDuration("2h", Duration.ZERO,
+                Duration.ofHours(1)))).as("out of range").hasMessageContaining("must be between 0s and 1h");
+        assertThat(Env.formatDuration(Duration.ofMillis(1500))).as("1500ms").isEqualTo("1500ms");
+        assertThat(Env.formatDuration(Duration.ofSeconds(90))).as("90s").isEqualTo("90s");
+        assertThat(Env.formatDuration(Duration.ofDays(30))).as("30 days").isEqualTo("720h");
+    }
+
+    @Test
     void stringFallsBackToTheDefaultWhenUnsetOrBlank() {
         Env env = env("SET", "value", "BLANK", "   ");
         assertThat(env.string("SET", "d")).as("set").isEqualTo("value");

@@ -2,24 +2,25 @@ package io.hwaas.worker.metrics;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The figures a worker publishes with each heartbeat for {@code ./hwaas status} and the
- * benchmark: totals, the print rate and latency buckets over the last ten seconds, and the
- * cumulative latency buckets. Called from the heartbeat thread only.
+ * The counters a worker publishes with each heartbeat for {@code status} and the latency
+ * benchmark: hellos printed and the cumulative latency buckets, with when they were sampled.
+ * Readers take rates and quantiles from two reads. The time moves only when the counters do, so
+ * an idle worker's figures stand still and the heartbeat need not send them again. Called from
+ * the heartbeat thread only.
  */
 public final class WorkerFigures {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int WINDOW = 10;
 
     private final WorkerMetrics metrics;
     private final int threads;
-    private final long[] printedAt = new long[WINDOW + 1];
-    private final long[][] bucketsAt = new long[WINDOW + 1][];
-    private final long[] sampledAtNanos = new long[WINDOW + 1];
-    private int samples;
+    private long lastPrinted = -1;
+    private long[] lastBuckets;
+    private String figures;
 
     public WorkerFigures(WorkerMetrics metrics, int threads) {
         this.metrics = metrics;
@@ -30,31 +31,22 @@ public final class WorkerFigures {
     public String sample() {
         long printed = metrics.printedTotal();
         long[] buckets = metrics.latencyBuckets();
-        long now = System.nanoTime();
-        int slot = samples % printedAt.length;
-        printedAt[slot] = printed;
-        bucketsAt[slot] = buckets;
-        sampledAtNanos[slot] = now;
-        int oldest = samples < WINDOW ? 0 : (samples - WINDOW) % printedAt.length;
-        samples++;
-        double seconds = (now - sampledAtNanos[oldest]) / 1e9;
-        double rate = seconds > 0 ? (printed - printedAt[oldest]) / seconds : 0;
-
-        Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("printed", printed);
-        figures.put("rate10s", Math.round(rate * 10) / 10.0);
-        figures.put("threads", threads);
-        figures.put("latencyBounds", WorkerMetrics.LATENCY_BOUNDS);
-        figures.put("latencyBuckets", buckets);
-        long[] recent = new long[buckets.length];
-        for (int i = 0; i < recent.length; i++) {
-            recent[i] = buckets[i] - bucketsAt[oldest][i];
+        if (printed == lastPrinted && Arrays.equals(buckets, lastBuckets)) {
+            return figures;
         }
-        figures.put("recentLatencyBuckets", recent);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("printed", printed);
+        fields.put("threads", threads);
+        fields.put("sampledAtMillis", System.currentTimeMillis());
+        fields.put("latencyBounds", WorkerMetrics.LATENCY_BOUNDS);
+        fields.put("latencyBuckets", buckets);
         try {
-            return JSON.writeValueAsString(figures);
+            figures = JSON.writeValueAsString(fields);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+        lastPrinted = printed;
+        lastBuckets = buckets;
+        return figures;
     }
 }

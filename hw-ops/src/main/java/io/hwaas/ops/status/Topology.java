@@ -1,4 +1,4 @@
-package io.hwaas.worker.audit;
+package io.hwaas.ops.status;
 
 import io.hwaas.common.redis.RedisConnector;
 import io.hwaas.common.redis.RedisFailure;

@@ -1,4 +1,4 @@
-package io.hwaas.worker.bench;
+package io.hwaas.ops.bench;
 
 import io.hwaas.common.config.CommonConfig;
 import io.hwaas.common.config.Env;
@@ -8,14 +8,16 @@ import io.hwaas.common.hello.ClientRecord;
 import io.hwaas.common.hello.Keys;
 import io.hwaas.common.redis.Pipelines;
 import io.hwaas.common.redis.RedisConnector;
-import io.hwaas.worker.CommandLine;
-import io.hwaas.worker.WorkerConfig;
-import io.hwaas.worker.audit.Cli;
+import io.hwaas.ops.Cli;
+import io.hwaas.ops.OpsCommand;
+import io.hwaas.ops.WorkerSide;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.params.SetParams;
@@ -29,23 +31,38 @@ import redis.clients.jedis.params.SetParams;
  * and a backlog of {@code queued} real hellos still in the queue. Every hello is accounted for,
  * so the audit's verdict must be OK. Run it against a Redis that nothing else uses.
  */
-public final class AuditBench {
-    private AuditBench() {
+@Command(name = "bench-audit-fill", description = "Leaves in Redis a long day's history for the audit to read (every "
+        + "hello accounted for) and a backlog of queued hellos. Only against a Redis that nothing else uses.")
+public final class AuditBench extends OpsCommand {
+    @Option(names = "--containers", paramLabel = "N", description = "Client containers (1 to 10000; default 20).")
+    private int containers = 20;
+    @Option(names = "--clients", paramLabel = "N", description = "Logical clients per container (1 to 1000; default "
+            + "50).")
+    private int clients = 50;
+    @Option(names = "--seconds", paramLabel = "N", description = "Hellos each client made, one a second (1 to 2592000;"
+            + " default 86400).")
+    private int seconds = 86_400;
+    @Option(names = "--queued", paramLabel = "N", description = "Hellos left queued (0 to 100000000; default 2000000).")
+    private int queued = 2_000_000;
+
+    public AuditBench(Env env, WorkerSide worker) {
+        super(env, worker);
     }
 
-    public static int main(Env env, String[] args) {
-        int containers = CommandLine.number(args, "--containers", 20, 1, 10_000);
-        int clients = CommandLine.number(args, "--clients", 50, 1, 1000);
-        int seconds = CommandLine.number(args, "--seconds", 86_400, 1, 30 * 86_400);
-        int queued = CommandLine.number(args, "--queued", 2_000_000, 0, 100_000_000);
-        CommonConfig common = WorkerConfig.fromEnv(env, "bench-audit").common();
+    @Override
+    public Integer call() {
+        within("--containers", containers, 1, 10_000);
+        within("--clients", clients, 1, 1000);
+        within("--seconds", seconds, 1, 30 * 86_400);
+        within("--queued", queued, 0, 100_000_000);
+        CommonConfig common = CommonConfig.fromEnv(env);
         try (Jedis jedis = RedisConnector.of(common.redis(), "bench-audit").open(Duration.ZERO)) {
             long now = Cli.redisMillis(jedis);
             history(jedis, common, containers, clients, seconds, now);
             DrainBench.fill(jedis, common, queued);
         }
-        System.out.printf("filled %d logical clients x %d printed hellos, %d queued%n", containers * clients, seconds,
-                queued);
+        out().printf("filled %d logical clients x %d printed hellos, %d queued%n",
+                containers * clients, seconds, queued);
         return 0;
     }
 

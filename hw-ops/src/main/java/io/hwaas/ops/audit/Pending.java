@@ -1,11 +1,13 @@
-package io.hwaas.worker.audit;
+package io.hwaas.ops.audit;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.hwaas.common.hello.Hello;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hwaas.common.hello.Keys;
-import io.hwaas.worker.consume.DeadLetters;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +24,7 @@ import redis.clients.jedis.ScanResult;
 final class Pending {
     private static final int PAGE = 10_000;
     private static final JsonFactory JSON = new JsonFactory();
+    private static final ObjectMapper ENTRIES = new ObjectMapper();
 
     private final Map<String, SeqRanges> waiting = new HashMap<>();
     private final Map<String, SeqRanges> deadLetters = new HashMap<>();
@@ -67,7 +70,7 @@ final class Pending {
         for (long start = 0; ; start += PAGE) {
             List<String> page = jedis.lrange(list, start, start + PAGE - 1);
             for (String item : page) {
-                String payload = deadLetterEntries ? DeadLetters.payloadOf(item) : item;
+                String payload = deadLetterEntries ? payloadOf(item) : item;
                 if (payload != null) {
                     add(payload, deadLetterEntries ? deadLetters : waiting);
                 }
@@ -76,6 +79,19 @@ final class Pending {
             if (page.size() < PAGE) {
                 return count;
             }
+        }
+    }
+
+    /**
+     * The original payload kept in a dead-letter entry (the worker's {@code DeadLetters} describes
+     * the format), or {@code null} if it was not kept whole or the entry is not one.
+     */
+    static String payloadOf(String entry) {
+        try {
+            JsonNode node = ENTRIES.readTree(entry);
+            return node != null && node.path("payload").isTextual() ? node.get("payload").asText() : null;
+        } catch (JsonProcessingException e) {
+            return null;
         }
     }
 

@@ -1,4 +1,4 @@
-package io.hwaas.worker.audit;
+package io.hwaas.ops.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,9 +1,10 @@
-package io.hwaas.worker.audit;
+package io.hwaas.ops.audit;
 
 import io.hwaas.common.hello.AuditBits;
 import io.hwaas.common.hello.ClientIds;
 import io.hwaas.common.hello.ClientRecord;
 import io.hwaas.common.hello.Keys;
+import io.hwaas.ops.Cli;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,8 +1,7 @@
-package io.hwaas.worker.audit;
+package io.hwaas.ops.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hwaas.common.config.Env;
 import io.hwaas.common.hello.AuditBits;
 import io.hwaas.common.hello.ClientIds;
 import io.hwaas.common.hello.ClientRecord;
@@ -10,17 +9,13 @@ import io.hwaas.common.hello.Keys;
 import io.hwaas.common.redis.Pipelines;
 import io.hwaas.common.testing.TestHellos;
 import io.hwaas.common.testing.TestRedis;
-import io.hwaas.worker.Audits;
-import io.hwaas.worker.bench.AuditBench;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.hwaas.common.testing.Command;
+import io.hwaas.ops.TestOps;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 
@@ -33,6 +28,11 @@ class AuditIT {
     @RegisterExtension
     static final TestRedis redis = TestRedis.perClass();
     private final Jedis jedis = redis.db();
+
+    /** The audit of every client on record, without the pause before the recheck. */
+    private Audit.Report audit() throws InterruptedException {
+        return new Audit(jedis, KEYS, TestHellos.TTL).run(0, 0);
+    }
 
     /** Records hellos {@code from..to} of {@code client} as sent and printed, as a run would leave them. */
     private void printed(String client, long from, long to) {
@@ -63,7 +63,7 @@ class AuditIT {
         String box = container("ok");
         printed(box + "-0", 1, 500);
         record(box, ClientRecord.STOPPED, 500, 500, TestRedis.millis(jedis), false);
-        Audit.Report report = Audits.of(jedis, KEYS);
+        Audit.Report report = audit();
         assertThat(report.printed()).as("printed").isEqualTo(500);
         assertThat(report.verdict()).as("verdict").isEqualTo(Audit.Verdict.OK);
     }
@@ -74,7 +74,7 @@ class AuditIT {
         String client = container("gap") + "-0";
         printed(client, 1, 100);
         printed(client, 9001, 9010);
-        Audit.Report report = Audits.of(jedis, KEYS);
+        Audit.Report report = audit();
         assertThat(report.lostNeverSent()).as("made and never sent").isEqualTo(8900);
         assertThat(report.lostIds()).as("first lost").contains(client + ":101..9000 (never sent)");
         assertThat(report.verdict()).as("verdict").isEqualTo(Audit.Verdict.LOST);
@@ -86,7 +86,7 @@ class AuditIT {
         String box = container("stopped");
         printed(box + "-0", 1, 100);
         record(box, ClientRecord.STOPPED, 120, 120, TestRedis.millis(jedis), false);
-        Audit.Report report = Audits.of(jedis, KEYS);
+        Audit.Report report = audit();
         assertThat(report.lostNeverSent()).as("made and never sent").isEqualTo(20);
         assertThat(report.verdict()).as("verdict").isEqualTo(Audit.Verdict.LOST);
     }
@@ -96,7 +96,7 @@ class AuditIT {
         String box = container("live");
         printed(box + "-0", 1, 100);
         record(box, ClientRecord.RUNNING, 130, 100, TestRedis.millis(jedis), true);
-        Audit.Report report = Audits.of(jedis, KEYS);
+        Audit.Report report = audit();
         assertThat(report.heldByClients()).as("held by the client").isEqualTo(30);
         assertThat(report.lost()).as("lost").isZero();
         assertThat(report.verdict()).as("verdict").isEqualTo(Audit.Verdict.OK);
@@ -108,7 +108,7 @@ class AuditIT {
         String box = container("vanished");
         printed(box + "-0", 1, 90);
         record(box, ClientRecord.RUNNING, 100, 90, TestRedis.millis(jedis) - 60_000, false);
-        Audit.Report report = Audits.of(jedis, KEYS);
+        Audit.Report report = audit();
         assertThat(report.verdict()).as("verdict").isEqualTo(Audit.Verdict.UNKNOWN);
         assertThat(report.unknownContainers()).as("containers it cannot account for").isEqualTo(1);
         assertThat(report.atRisk()).as("upper bound: 10 held at its last report, and up to 60 made since")
@@ -122,7 +122,7 @@ class AuditIT {
         String box = container("on-disk");
         printed(box + "-0", 1, 50);
         record(box, ClientRecord.STOPPED, 60, 50, TestRedis.millis(jedis), true);
-        Audit.Report report = Audits.of(jedis, KEYS);
+        Audit.Report report = audit();
         assertThat(report.atRisk()).as("held on disk").isEqualTo(10);
         assertThat(report.verdict()).as("verdict").isEqualTo(Audit.Verdict.UNKNOWN);
     }
@@ -134,7 +134,7 @@ class AuditIT {
         jedis.del(KEYS.queue());
         jedis.lpush(KEYS.deadLetter(), "{\"reason\":\"oversized_argument\",\"payload\":"
                 + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(payloads.get(0)) + "}");
-        Audit.Report report = Audits.of(jedis, KEYS);
+        Audit.Report report = audit();
         assertThat(report.deadLetteredHellos()).as("dead-lettered hellos").isEqualTo(1);
         assertThat(report.lost()).as("lost").isZero();
         assertThat(report.verdict()).as("verdict").isEqualTo(Audit.Verdict.UNKNOWN);
@@ -144,45 +144,44 @@ class AuditIT {
     void queuedHellosAreWaiting() throws Exception {
         String client = container("queued") + "-0";
         TestHellos.enqueue(jedis, KEYS, client, 1, 1000);
-        Audit.Report report = Audits.of(jedis, KEYS);
+        Audit.Report report = audit();
         assertThat(report.queued()).as("queued").isEqualTo(1000);
         assertThat(report.waiting()).as("waiting").isEqualTo(1000);
         assertThat(report.verdict()).as("verdict").isEqualTo(Audit.Verdict.OK);
     }
 
     @Test
-    void aMillionAndAHalfQueuedHellosAuditWithinAWorkersHeap(@TempDir Path dir) throws Exception {
-        // The worker image's heap is 96 MiB; the audit used to box every queued id and run out of it.
-        for (int c = 0; c < 10; c++) {
-            TestHellos.enqueue(jedis, KEYS, container("backlog" + c) + "-0", 1, 150_000);
-        }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Path out = dir.resolve("audit.out");
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx96m", "-XX:+ExitOnOutOfMemoryError", "-cp",
-                System.getProperty("java.class.path"), "io.hwaas.worker.Main", "audit", "--json")
-                .redirectErrorStream(true).redirectOutput(out.toFile());
-        // Only what the test sets: a developer's own HWAAS_* settings must not change what it sees.
-        builder.environment().keySet().removeIf(name -> name.startsWith("HWAAS_"));
-        builder.environment().put("REDIS_URL", redis.url(1));
-        Process audit = builder.start();
-        assertThat(audit.waitFor(3, TimeUnit.MINUTES)).as("the audit finishes").isTrue();
-        String output = Files.readString(out);
-        assertThat(audit.exitValue()).as("exit status (3 would be the JVM out of memory): " + output).isZero();
-        assertThat(output).as("its report").contains("\"queued\":1500000", "\"verdict\":\"OK\"");
-    }
-
-    @Test
     void theBenchmarksLongDayIsAHistoryTheAuditBalances() throws Exception {
         // ./hwaas bench times the audit on what bench-audit-fill leaves: that must be a history in
         // which every hello is accounted for, or the figure would time a different audit.
-        int status = AuditBench.main(new Env(Map.of("REDIS_URL", redis.url(1))),
-                new String[] {"--containers", "2", "--clients", "3", "--seconds", "10000", "--queued", "5000"});
-        assertThat(status).as("exit status").isZero();
-        Audit.Report report = Audits.of(jedis, KEYS);
+        Command.Result fill = TestOps.run(redis.url(1), "bench-audit-fill", "--containers", "2", "--clients", "3",
+                "--seconds", "10000", "--queued", "5000");
+        assertThat(fill.exit()).as("exit status: " + fill.describe()).isZero();
+        Audit.Report report = audit();
         assertThat(report.clients()).as("six logical clients and the backlog's").isEqualTo(7);
         assertThat(report.submitted()).as("submitted").isEqualTo(2 * 3 * 10_000 + 5000);
         assertThat(report.printed()).as("printed").isEqualTo(2 * 3 * 10_000);
         assertThat(report.waiting()).as("waiting").isEqualTo(5000);
         assertThat(report.verdict()).as("verdict").isEqualTo(Audit.Verdict.OK);
+    }
+
+    @Test
+    void theCommandsExitStatusIsTheVerdict() throws Exception {
+        String box = container("exit");
+        printed(box + "-0", 1, 10);
+        record(box, ClientRecord.STOPPED, 10, 10, TestRedis.millis(jedis), false);
+        Command.Result ok = TestOps.run(redis.url(1), "audit");
+        assertThat(ok.exit()).as("OK: " + ok.describe()).isZero();
+        assertThat(ok.out()).as("the table").contains("printed", "10", "OK: no hello lost.");
+
+        record(box, ClientRecord.STOPPED, 15, 10, TestRedis.millis(jedis), true);
+        Command.Result unknown = TestOps.run(redis.url(1), "audit", "--json");
+        assertThat(unknown.exit()).as("made 15, held 5 on disk: " + unknown.describe()).isEqualTo(4);
+        assertThat(unknown.out()).as("the JSON").contains("\"verdict\":\"UNKNOWN\"", "\"atRisk\":5");
+
+        record(box, ClientRecord.STOPPED, 15, 15, TestRedis.millis(jedis), false);
+        Command.Result lost = TestOps.run(redis.url(1), "audit", "--since", "1h");
+        assertThat(lost.exit()).as("made 15, printed 10, no ledger: " + lost.describe()).isEqualTo(1);
+        assertThat(lost.out()).as("the table").contains("clients started in the last 1h", "LOST HELLOS");
     }
 }

@@ -1,0 +1,150 @@
+package io.hwaas.ops.status;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hwaas.common.hello.Keys;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+
+/**
+ * The counters each live worker publishes with its heartbeat (hellos printed, the cumulative
+ * buckets of its enqueue-to-print histogram, and when it sampled them), as read at one moment.
+ * Two reads give the print rate and the latency over the time between them ({@link #since}):
+ * nothing keeps figures anywhere else.
+ *
+ * @param bounds the latency buckets' upper bounds in seconds, as the workers publish them
+ */
+public record Figures(Map<String, Sample> workers, double[] bounds) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * One worker's counters.
+     *
+     * @param sampledAtMillis when the worker sampled them, on its own clock (both ends of a rate
+     *     come from the same worker, so clocks need not agree)
+     * @param buckets cumulative, one per bound and the last for +Inf
+     */
+    public record Sample(long sampledAtMillis, long printed, int threads, long[] buckets) {
+    }
+
+    /**
+     * What happened between two reads, summed over the workers seen in both.
+     *
+     * @param buckets cumulative counts of the hellos printed in between, one per bound and +Inf
+     */
+    public record Window(double printedPerSecond, double[] bounds, long[] buckets) {
+        /** The latency below which a fraction {@code q} of these hellos fall, in seconds; NaN when none printed. */
+        public double quantile(double q) {
+            return Figures.quantile(bounds, buckets, q);
+        }
+    }
+
+    /** Reads the figures of {@code workers}; a worker that published none, or a malformed entry, is left out. */
+    public static Figures read(Jedis jedis, Keys keys, Collection<String> workers) {
+        Pipeline p = jedis.pipelined();
+        List<Response<String>> replies = new ArrayList<>();
+        for (String worker : workers) {
+            replies.add(p.get(keys.workerStats(worker)));
+        }
+        p.sync();
+        Map<String, Sample> samples = new LinkedHashMap<>();
+        double[] bounds = new double[0];
+        int i = 0;
+        for (String worker : workers) {
+            JsonNode node = parse(replies.get(i++).get());
+            JsonNode b = node.path("latencyBuckets");
+            JsonNode published = node.path("latencyBounds");
+            if (!b.isArray() || !published.isArray() || b.size() != published.size() + 1) {
+                continue;
+            }
+            if (bounds.length == 0) {
+                bounds = new double[published.size()];
+                for (int k = 0; k < bounds.length; k++) {
+                    bounds[k] = published.path(k).asDouble();
+                }
+            }
+            long[] buckets = new long[b.size()];
+            for (int k = 0; k < buckets.length; k++) {
+                buckets[k] = b.path(k).asLong();
+            }
+            samples.put(worker, new Sample(node.path("sampledAtMillis").asLong(), node.path("printed").asLong(),
+                    node.path("threads").asInt(), buckets));
+        }
+        return new Figures(samples, bounds);
+    }
+
+    private static JsonNode parse(String figures) {
+        if (figures == null) {
+            return JSON.createObjectNode();
+        }
+        try {
+            return JSON.readTree(figures);
+        } catch (IOException e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    /** Hellos printed in all, by the workers read. */
+    public long printed() {
+        return workers.values().stream().mapToLong(Sample::printed).sum();
+    }
+
+    /** Consumer threads in all. */
+    public int threads() {
+        return workers.values().stream().mapToInt(Sample::threads).sum();
+    }
+
+    /**
+     * The rate and latency between {@code before} and this read: each worker's counters over the
+     * time between its own two samples. A worker that sampled nothing new in between (idle, or
+     * not yet seen before) adds nothing.
+     */
+    public Window since(Figures before) {
+        double rate = 0;
+        long[] delta = new long[bounds.length + 1];
+        for (Map.Entry<String, Sample> entry : workers.entrySet()) {
+            Sample then = before.workers().get(entry.getKey());
+            Sample now = entry.getValue();
+            if (then == null || now.sampledAtMillis() <= then.sampledAtMillis()) {
+                continue;
+            }
+            rate += (now.printed() - then.printed()) * 1000.0 / (now.sampledAtMillis() - then.sampledAtMillis());
+            if (now.buckets().length == delta.length && then.buckets().length == delta.length) {
+                for (int i = 0; i < delta.length; i++) {
+                    delta[i] += now.buckets()[i] - then.buckets()[i];
+                }
+            }
+        }
+        return new Window(rate, bounds, delta);
+    }
+
+    /**
+     * The value below which a fraction {@code q} of the observations fall, from cumulative bucket
+     * counts, interpolated linearly within its bucket as Prometheus' {@code histogram_quantile}
+     * does; the last bound for observations beyond it; NaN when there are none.
+     */
+    static double quantile(double[] bounds, long[] cumulative, double q) {
+        if (bounds.length == 0 || cumulative.length == 0 || cumulative[cumulative.length - 1] == 0) {
+            return Double.NaN;
+        }
+        double rank = q * cumulative[cumulative.length - 1];
+        int i = 0;
+        while (i < bounds.length && cumulative[i] < rank) {
+            i++;
+        }
+        if (i == bounds.length) {
+            return bounds[bounds.length - 1];
+        }
+        double lower = i == 0 ? 0 : bounds[i - 1];
+        long below = i == 0 ? 0 : cumulative[i - 1];
+        long inBucket = cumulative[i] - below;
+        return inBucket == 0 ? bounds[i] : lower + (bounds[i] - lower) * (rank - below) / inBucket;
+    }
+}
