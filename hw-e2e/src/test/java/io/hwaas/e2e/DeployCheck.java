@@ -1,5 +1,6 @@
 package io.hwaas.e2e;
 
+import io.hwaas.common.testing.Command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -37,7 +38,7 @@ final class DeployCheck {
     private final String script;
     private final Path fixtures;
     private Path facts;
-    private Outcome brokenRun;
+    private Command.Result brokenRun;
 
     /** {@code script} in deploy/validate; its broken fixtures, one directory per rule, under {@code fixtures}. */
     DeployCheck(String script, Path fixtures) {
@@ -71,7 +72,7 @@ final class DeployCheck {
         Path marker = dir().resolve("node_modules").resolve(INSTALLED_MARKER);
         if (!Files.isRegularFile(marker) || !Files.readString(marker, StandardCharsets.UTF_8).strip().equals(wanted)) {
             // --ignore-scripts: none of these packages needs an install script, so none runs code in the build.
-            Outcome ci = run(List.of(npm.toString(), "ci", "--no-audit", "--no-fund", "--ignore-scripts"), Map.of(), NPM_TIMEOUT);
+            Command.Result ci = run(List.of(npm.toString(), "ci", "--no-audit", "--no-fund", "--ignore-scripts"), Map.of(), NPM_TIMEOUT);
             assertThat(ci.exit()).as("npm ci in %s installs the pinned packages of package-lock.json\n%s", dir(),
                     ci.describe()).isZero();
             Files.writeString(marker, wanted + "\n", StandardCharsets.UTF_8);
@@ -80,7 +81,7 @@ final class DeployCheck {
     }
 
     /** Runs the check on {@code targets} (none: its defaults) with the product's facts. */
-    Outcome check(List<String> targets, Map<String, String> env) throws IOException, InterruptedException {
+    Command.Result check(List<String> targets, Map<String, String> env) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(require("node", "it runs the check").toString(),
                 dir().resolve(script).toString(), "--facts", facts.toString()));
         command.addAll(targets);
@@ -89,10 +90,10 @@ final class DeployCheck {
 
     /** The rules the check declares. */
     List<String> rules() throws IOException, InterruptedException {
-        Outcome out = run(List.of(require("node", "it runs the check").toString(), dir().resolve(script).toString(), "--rules"),
+        Command.Result out = run(List.of(require("node", "it runs the check").toString(), dir().resolve(script).toString(), "--rules"),
                 Map.of(), CHECK_TIMEOUT);
         assertThat(out.exit()).as("%s --rules\n%s", script, out.describe()).isZero();
-        return out.stdout().lines().filter(l -> !l.isBlank()).toList();
+        return out.out().lines().filter(l -> !l.isBlank()).toList();
     }
 
     /** One test per fixture: the check fails it with a message naming its rule, and with each line of its expected.txt. */
@@ -107,7 +108,7 @@ final class DeployCheck {
         brokenRun = check(dirs.stream().map(Path::toString).toList(), Map.of());
         assertThat(brokenRun.exit()).as("%s fails the broken fixtures (exit 1), and could run them all\n%s", script,
                 brokenRun.describe()).isEqualTo(1);
-        Map<String, String> sections = sections(brokenRun.stdout());
+        Map<String, String> sections = sections(brokenRun.out());
         return dirs.stream().map(fixture -> DynamicTest.dynamicTest(fixture.getFileName().toString(), () -> {
             String rule = fixture.getFileName().toString();
             String name = Repository.root().resolve("deploy").relativize(fixture).toString();
@@ -139,26 +140,9 @@ final class DeployCheck {
         return sections;
     }
 
-    private static Outcome run(List<String> command, Map<String, String> env, Duration timeout)
+    private static Command.Result run(List<String> command, Map<String, String> env, Duration timeout)
             throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir().toFile());
-        builder.environment().putAll(env);
-        // Files, not pipes: npm can print more than a pipe holds before it exits.
-        Path out = Files.createTempFile("hwaas-check", ".out");
-        Path err = Files.createTempFile("hwaas-check", ".err");
-        try {
-            Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor();
-                fail(String.join(" ", command) + " did not finish within " + timeout.toSeconds() + " s");
-            }
-            return new Outcome(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+        return Command.of(command).in(dir()).env(env).run(timeout);
     }
 
     private static String fingerprint(Path dir) throws IOException {

@@ -1,5 +1,6 @@
 package io.hwaas.e2e;
 
+import io.hwaas.common.testing.Command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -30,10 +31,10 @@ class EcsTemplateTest {
 
     @Test
     void theTemplatePasses() throws IOException, InterruptedException {
-        Outcome result = check.check(List.of(), Map.of());
+        Command.Result result = check.check(List.of(), Map.of());
 
         assertThat(result.exit()).as("ecs.mjs passes deploy/ecs/hwaas.yaml\n%s", result.describe()).isZero();
-        assertThat(result.stdout()).as("ecs.mjs reports the template as valid").startsWith("ok   ecs/hwaas.yaml: ");
+        assertThat(result.out()).as("ecs.mjs reports the template as valid").startsWith("ok   ecs/hwaas.yaml: ");
     }
 
     @TestFactory
@@ -50,11 +51,11 @@ class EcsTemplateTest {
             Files.writeString(template, "Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n"
                     + "      LogGroupName: !Ref AWS::StackName\n", StandardCharsets.UTF_8);
 
-            Outcome result = check.check(List.of(template.toString()), Map.of());
+            Command.Result result = check.check(List.of(template.toString()), Map.of());
 
             assertThat(result.exit()).as("ecs.mjs on a short-form tag exits 2 (could not read it)\n%s", result.describe())
                     .isEqualTo(2);
-            assertThat(result.stderr()).as("ecs.mjs names the tag it cannot read").contains("!Ref");
+            assertThat(result.err()).as("ecs.mjs names the tag it cannot read").contains("!Ref");
         } finally {
             Files.delete(template);
         }

@@ -1,5 +1,6 @@
 package io.hwaas.e2e;
 
+import io.hwaas.common.testing.Command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -41,11 +42,11 @@ class KubernetesManifestsTest {
         }
         assertThat(overlays).as("overlays under %s", k8s).contains("bundled-redis", "managed-redis", "sentinel-redis");
 
-        Outcome result = check.check(List.of(), Map.of());
+        Command.Result result = check.check(List.of(), Map.of());
 
         assertThat(result.exit()).as("k8s.mjs passes every overlay\n%s", result.describe()).isZero();
         for (String overlay : overlays) {
-            assertThat(result.stdout()).as("k8s.mjs reports overlay %s as valid\n%s", overlay, result.describe())
+            assertThat(result.out()).as("k8s.mjs reports overlay %s as valid\n%s", overlay, result.describe())
                     .contains("ok   k8s/overlays/" + overlay + ": ");
         }
     }
@@ -59,10 +60,10 @@ class KubernetesManifestsTest {
     void aMissingKubectlFailsNamingIt() throws IOException, InterruptedException {
         Path bin = nodeOnly();
         try {
-            Outcome result = check.check(List.of(), Map.of("PATH", bin.toString()));
+            Command.Result result = check.check(List.of(), Map.of("PATH", bin.toString()));
 
             assertThat(result.exit()).as("k8s.mjs without kubectl exits 2 (could not run)\n%s", result.describe()).isEqualTo(2);
-            assertThat(result.stderr()).as("k8s.mjs without kubectl says so").contains("kubectl is not on PATH");
+            assertThat(result.err()).as("k8s.mjs without kubectl says so").contains("kubectl is not on PATH");
         } finally {
             clean(bin);
         }
@@ -77,10 +78,10 @@ class KubernetesManifestsTest {
                     + "\"gitVersion\":\"v1.20.2\"}}'\n", StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(bin.resolve("kubectl"), PosixFilePermissions.fromString("rwxr-xr-x"));
 
-            Outcome result = check.check(List.of(), Map.of("PATH", bin.toString()));
+            Command.Result result = check.check(List.of(), Map.of("PATH", bin.toString()));
 
             assertThat(result.exit()).as("k8s.mjs with kubectl 1.20 exits 2 (could not run)\n%s", result.describe()).isEqualTo(2);
-            assertThat(result.stderr()).as("k8s.mjs names the kubectl version and the one it needs")
+            assertThat(result.err()).as("k8s.mjs names the kubectl version and the one it needs")
                     .contains("kubectl v1.20.2 is too old").contains("kubectl 1.27 or later");
         } finally {
             clean(bin);

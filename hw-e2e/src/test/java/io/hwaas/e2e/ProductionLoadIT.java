@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hwaas.common.testing.Command;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,13 +20,13 @@ import org.junit.jupiter.api.Test;
  */
 class ProductionLoadIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern RATE = Pattern.compile("printed/s, last 10s\\s+([0-9.]+)");
+    private static final Pattern RATE = Pattern.compile("printed/s, last [0-9]+s\\s+([0-9.]+)");
     private static final Pattern QUEUE = Pattern.compile("queue length\\s+([0-9]+)");
 
     @Test
     void tenWorkersAndAThousandClientsPrintAThousandHellosASecondForAMinuteAndLoseNothing() throws Exception {
         try (Stack stack = Stack.create("production-it")) {
-            Stack.Result up = stack.hwaasRun(Duration.ofMinutes(10), "-d", "10", "1000");
+            Command.Result up = stack.hwaasRun(Duration.ofMinutes(10), "-d", "10", "1000");
             assertThat(up.exit()).as("./hwaas -d 10 1000: " + up.all()).isZero();
 
             await("status reports 1000 hellos a second").atMost(Duration.ofMinutes(4))
@@ -40,11 +41,11 @@ class ProductionLoadIT {
                     .allSatisfy(r -> assertThat(r).isGreaterThanOrEqualTo(950.0));
 
             // Stop making hellos, let the workers drain what is queued, then audit: nothing lost.
-            Stack.Result scaled = stack.hwaasRun(Duration.ofMinutes(5), "-d", "10", "0");
+            Command.Result scaled = stack.hwaasRun(Duration.ofMinutes(5), "-d", "10", "0");
             assertThat(scaled.exit()).as("./hwaas -d 10 0: " + scaled.all()).isZero();
             await("the queue drains").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(3))
                     .until(() -> figure(stack, QUEUE) == 0);
-            Stack.Result audit = stack.hwaasRun(Duration.ofMinutes(3), "audit", "--json");
+            Command.Result audit = stack.hwaasRun(Duration.ofMinutes(3), "audit", "--json");
             JsonNode report = JSON.readTree(audit.out().lines().filter(l -> l.startsWith("{")).findFirst()
                     .orElseThrow(() -> new AssertionError("no JSON in audit output: " + audit.all())));
             assertThat(report.path("verdict").asText()).as("verdict; audit: %s", report).isEqualTo("OK");
@@ -54,7 +55,7 @@ class ProductionLoadIT {
             assertThat(report.path("printed").asLong()).as("printed = submitted; audit: %s", report)
                     .isEqualTo(report.path("submitted").asLong());
 
-            Stack.Result down = stack.hwaasRun(Duration.ofMinutes(3), "down");
+            Command.Result down = stack.hwaasRun(Duration.ofMinutes(3), "down");
             assertThat(down.exit()).as("./hwaas down: " + down.all()).isZero();
             assertThat(stack.containers(null)).as("containers left after ./hwaas down").isEmpty();
         }
@@ -65,7 +66,7 @@ class ProductionLoadIT {
     }
 
     private static double figure(Stack stack, Pattern pattern) throws Exception {
-        Stack.Result status = stack.hwaasRun(Duration.ofMinutes(1), "status");
+        Command.Result status = stack.hwaasRun(Duration.ofMinutes(1), "status");
         Matcher m = pattern.matcher(status.out());
         assertThat(m.find()).as("./hwaas status shows %s: %s", pattern, status.all()).isTrue();
         return Double.parseDouble(m.group(1));
