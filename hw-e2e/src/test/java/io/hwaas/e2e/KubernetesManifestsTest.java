@@ -1,24 +1,19 @@
 package io.hwaas.e2e;
 
+import static io.hwaas.e2e.Commands.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -38,8 +33,6 @@ import org.junit.jupiter.api.TestFactory;
 class KubernetesManifestsTest {
     private static final Duration NPM_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration VALIDATE_TIMEOUT = Duration.ofMinutes(3);
-    // Written into node_modules after npm ci: a changed package.json or lock file means reinstall.
-    private static final String INSTALLED_MARKER = ".hwaas-installed";
 
     private static Path k8s;
     private static Path validator;
@@ -48,46 +41,7 @@ class KubernetesManifestsTest {
 
 
     private static Path require(String tool, String why) {
-        Path found = Repository.onPath(tool);
-        if (found == null) {
-            fail(tool + " is not on PATH (" + System.getenv("PATH") + "); the Kubernetes manifests cannot be checked"
-                    + " without it: " + why);
-        }
-        return found;
-    }
-
-    private static Outcome run(List<String> command, Path dir, Map<String, String> env, Duration timeout)
-            throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-        builder.environment().putAll(env);
-        // Files, not pipes: npm can print more than a pipe holds before it exits.
-        Path out = Files.createTempFile("hwaas-k8s", ".out");
-        Path err = Files.createTempFile("hwaas-k8s", ".err");
-        try {
-            builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(
-                    new File("/dev/null")));
-            Process process = builder.start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor();
-                fail(String.join(" ", command) + " did not finish within " + timeout.toSeconds() + " s");
-            }
-            return new Outcome(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
-    }
-
-    private static String fingerprint(Path dir) throws IOException {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(Files.readAllBytes(dir.resolve("package.json")));
-            digest.update(Files.readAllBytes(dir.resolve("package-lock.json")));
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Commands.require(tool, "the Kubernetes manifests", why);
     }
 
     @BeforeAll
@@ -97,16 +51,7 @@ class KubernetesManifestsTest {
         node = require("node", "it runs deploy/k8s/validate/validate.mjs (Node 20 or later)");
         Path npm = require("npm", "it installs the validator's pinned schema packages (npm ci)");
         require("kubectl", "it renders the kustomize overlays (kubectl 1.27 or later, with kustomize v5 built in)");
-        String wanted = fingerprint(validator);
-        Path marker = validator.resolve("node_modules").resolve(INSTALLED_MARKER);
-        if (!Files.isRegularFile(marker) || !Files.readString(marker, StandardCharsets.UTF_8).strip().equals(wanted)) {
-            // --ignore-scripts: none of these packages needs an install script, so none runs code in the build.
-            Outcome ci = run(List.of(npm.toString(), "ci", "--no-audit", "--no-fund", "--ignore-scripts"), validator,
-                    Map.of(), NPM_TIMEOUT);
-            assertThat(ci.exit()).as("npm ci in %s installs the pinned packages of package-lock.json\n%s", validator,
-                    ci.describe()).isZero();
-            Files.writeString(marker, wanted + "\n", StandardCharsets.UTF_8);
-        }
+        Commands.npmCi(validator, npm, NPM_TIMEOUT);
     }
 
     private static Outcome validate(List<String> targets, Map<String, String> env) throws IOException, InterruptedException {
