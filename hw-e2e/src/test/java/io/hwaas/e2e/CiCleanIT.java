@@ -2,6 +2,7 @@ package io.hwaas.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hwaas.common.testing.Command;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -32,7 +33,7 @@ class CiCleanIT {
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final List<List<String>> created = new ArrayList<>();
 
-    private static Outcome docker(String... args) throws Exception {
+    private static Command.Result docker(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("docker"));
         command.addAll(List.of(args));
         return Commands.run(command, Path.of("/"), Map.of(), TIMEOUT);
@@ -47,7 +48,7 @@ class CiCleanIT {
                 List.of("volume", "create", "--label", PROJECT + "=" + project, name),
                 List.of("create", "--name", name, "--label", PROJECT + "=" + project,
                         "--label", PROJECT + ".working_dir=" + workingDir, "--network", name, "-v", name + ":/data", image))) {
-            Outcome result = docker(args.toArray(String[]::new));
+            Command.Result result = docker(args.toArray(String[]::new));
             assertThat(result.exit()).as("docker %s\n%s", args, result.describe()).isZero();
             created.add(List.of(args.get(0).equals("create") ? "container" : args.get(0), name));
         }
@@ -85,11 +86,11 @@ class CiCleanIT {
         project(otherName, checkout);
 
         // Through the link, as a Jenkins workspace reached by a link would run it.
-        Outcome result = Commands.run(List.of("bash", link.resolve(".ci/test").toString(), "clean"), link, Map.of(),
+        Command.Result result = Commands.run(List.of("bash", link.resolve(".ci/test").toString(), "clean"), link, Map.of(),
                 TIMEOUT);
 
         assertThat(result.exit()).as(".ci/test clean\n%s", result.describe()).isZero();
-        assertThat(result.stdout()).contains("removed 2 Compose project(s)");
+        assertThat(result.out()).contains("removed 2 Compose project(s)");
         for (String project : List.of(mine, mineThroughLink)) {
             for (String kind : List.of("container", "network", "volume")) {
                 assertThat(exists(kind, project)).as("%s of %s is removed", kind, project).isFalse();

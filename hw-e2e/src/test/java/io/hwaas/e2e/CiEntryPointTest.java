@@ -2,6 +2,7 @@ package io.hwaas.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hwaas.common.testing.Command;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,7 +63,7 @@ class CiEntryPointTest {
         Files.writeString(path, text, StandardCharsets.UTF_8);
     }
 
-    private Outcome ciTest(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    private Command.Result ciTest(Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bash", checkout.resolve(".ci/test").toString()));
         command.addAll(List.of(args));
         return Commands.run(command, checkout, env, TIMEOUT);
@@ -74,18 +75,18 @@ class CiEntryPointTest {
 
     @Test
     void unitAndItSplitWhatAllRunsBetweenSurefireAndFailsafe() throws Exception {
-        Outcome unit = ciTest(Map.of(), "unit");
-        Outcome it = ciTest(Map.of(), "it");
-        Outcome all = ciTest(Map.of(), "all");
+        Command.Result unit = ciTest(Map.of(), "unit");
+        Command.Result it = ciTest(Map.of(), "it");
+        Command.Result all = ciTest(Map.of(), "all");
 
         assertThat(unit.exit()).as("unit\n%s", unit.describe()).isZero();
         assertThat(it.exit()).as("it\n%s", it.describe()).isZero();
         assertThat(all.exit()).as("all\n%s", all.describe()).isZero();
         assertThat(mavenCalls()).as("the Maven runs of unit, it and all").containsExactly(
                 "-B -ntp verify -DskipITs", "-B -ntp verify -DskipTests -DskipITs=false", "-B -ntp verify");
-        assertThat(unit.stdout()).as("unit reports what it found").contains(
+        assertThat(unit.out()).as("unit reports what it found").contains(
                 "2 JUnit XML reports (4 tests) in */target/surefire-reports/TEST-*.xml");
-        assertThat(it.stdout()).as("it reports what it found").contains(
+        assertThat(it.out()).as("it reports what it found").contains(
                 "1 JUnit XML reports (2 tests) in */target/failsafe-reports/TEST-*.xml");
     }
 
@@ -94,10 +95,10 @@ class CiEntryPointTest {
         ciTest(Map.of(), "unit");
         Files.delete(checkout.resolve("e2e/target/surefire-reports/TEST-io.hwaas.e2e.BTest.xml"));
 
-        Outcome result = ciTest(Map.of(), "reports", "unit");
+        Command.Result result = ciTest(Map.of(), "reports", "unit");
 
         assertThat(result.exit()).as("reports unit without BTest's report\n%s", result.describe()).isEqualTo(1);
-        assertThat(result.stderr()).contains("no JUnit XML report for io.hwaas.e2e.BTest: "
+        assertThat(result.err()).contains("no JUnit XML report for io.hwaas.e2e.BTest: "
                 + "e2e/target/surefire-reports/TEST-io.hwaas.e2e.BTest.xml is missing or empty");
     }
 
@@ -106,10 +107,10 @@ class CiEntryPointTest {
         ciTest(Map.of(), "it");
         Files.writeString(checkout.resolve("e2e/target/failsafe-reports/TEST-io.hwaas.e2e.CIT.xml"), "");
 
-        Outcome result = ciTest(Map.of(), "reports", "it");
+        Command.Result result = ciTest(Map.of(), "reports", "it");
 
         assertThat(result.exit()).as("reports it with an empty report\n%s", result.describe()).isEqualTo(1);
-        assertThat(result.stderr()).contains("TEST-io.hwaas.e2e.CIT.xml is missing or empty");
+        assertThat(result.err()).contains("TEST-io.hwaas.e2e.CIT.xml is missing or empty");
     }
 
     @Test
@@ -117,10 +118,10 @@ class CiEntryPointTest {
         ciTest(Map.of(), "all");
 
         // Maven "passes" but writes nothing: the reports left from the first run must not count.
-        Outcome result = ciTest(Map.of("REPORTS", "skip"), "unit");
+        Command.Result result = ciTest(Map.of("REPORTS", "skip"), "unit");
 
         assertThat(result.exit()).as("unit whose Maven run wrote no report\n%s", result.describe()).isEqualTo(1);
-        assertThat(result.stderr()).contains("no JUnit XML report for io.hwaas.common.ATest")
+        assertThat(result.err()).contains("no JUnit XML report for io.hwaas.common.ATest")
                 .contains("2 report(s) missing");
         assertThat(checkout.resolve("e2e/target/failsafe-reports/TEST-io.hwaas.e2e.CIT.xml"))
                 .as("unit leaves Failsafe's reports alone").isRegularFile();
@@ -130,10 +131,10 @@ class CiEntryPointTest {
     void collectCopiesEveryReportPerModuleForCircleCi() throws Exception {
         ciTest(Map.of(), "all");
 
-        Outcome result = ciTest(Map.of(), "collect", "test-results");
+        Command.Result result = ciTest(Map.of(), "collect", "test-results");
 
         assertThat(result.exit()).as("collect\n%s", result.describe()).isZero();
-        assertThat(result.stdout()).contains("copied 3 JUnit XML report(s) into test-results");
+        assertThat(result.out()).contains("copied 3 JUnit XML report(s) into test-results");
         assertThat(checkout.resolve("test-results/common/surefire-reports/TEST-io.hwaas.common.ATest.xml")).isRegularFile();
         assertThat(checkout.resolve("test-results/e2e/failsafe-reports/TEST-io.hwaas.e2e.CIT.xml")).isRegularFile();
     }
@@ -142,10 +143,10 @@ class CiEntryPointTest {
     void badArgumentsGetUsage() throws Exception {
         for (List<String> args : List.of(List.<String>of(), List.of("units"), List.of("unit", "extra"),
                 List.of("reports"), List.of("reports", "smoke"), List.of("collect"))) {
-            Outcome result = ciTest(Map.of(), args.toArray(String[]::new));
+            Command.Result result = ciTest(Map.of(), args.toArray(String[]::new));
 
             assertThat(result.exit()).as(".ci/test %s exits 2\n%s", args, result.describe()).isEqualTo(2);
-            assertThat(result.stderr()).as(".ci/test %s prints the usage", args).contains(".ci/test unit");
+            assertThat(result.err()).as(".ci/test %s prints the usage", args).contains(".ci/test unit");
         }
         assertThat(checkout.resolve("maven-calls")).as("no bad call ran Maven").doesNotExist();
     }

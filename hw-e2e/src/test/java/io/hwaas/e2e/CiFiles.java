@@ -2,6 +2,7 @@ package io.hwaas.e2e;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import io.hwaas.common.testing.Command;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,10 +48,10 @@ final class CiFiles {
     /** The commands .ci/test has, from its usage ({@code .ci/test NAME ...} lines). */
     static Set<String> entryPointCommands() throws IOException, InterruptedException {
         Path root = Repository.root();
-        Outcome usage = Commands.run(List.of("bash", root.resolve(".ci/test").toString(), "--help"), root, Map.of(),
+        Command.Result usage = Commands.run(List.of("bash", root.resolve(".ci/test").toString(), "--help"), root, Map.of(),
                 PARSE_TIMEOUT);
         Set<String> names = new LinkedHashSet<>();
-        Matcher m = Pattern.compile("(?m)^\\s*\\.ci/test ([\\w-]+)").matcher(usage.stdout());
+        Matcher m = Pattern.compile("(?m)^\\s*\\.ci/test ([\\w-]+)").matcher(usage.out());
         while (m.find()) {
             names.add(m.group(1));
         }

@@ -6,6 +6,7 @@ import static io.hwaas.e2e.CiFiles.checkShell;
 import static io.hwaas.e2e.CiFiles.entryPointCalls;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.hwaas.common.testing.Command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -41,7 +42,7 @@ final class CircleCiRules {
         List<String> command = new ArrayList<>(List.of(node.toString(),
                 Repository.root().resolve(".ci/config-check/circleci.mjs").toString()));
         configs.forEach(c -> command.add(c.toString()));
-        Outcome parsed = Commands.run(command, Repository.root(), Map.of(), CiFiles.PARSE_TIMEOUT);
+        Command.Result parsed = Commands.run(command, Repository.root(), Map.of(), CiFiles.PARSE_TIMEOUT);
         if (parsed.exit() != 0 && parsed.exit() != 1) {
             fail("circleci.mjs could not run\n" + parsed.describe());
         }
@@ -49,7 +50,7 @@ final class CircleCiRules {
         for (Path config : configs) {
             String ok = "ok   " + config + ": ";
             String rejected = "FAIL " + config + ": ";
-            String line = parsed.stdout().lines().filter(l -> l.startsWith(ok) || l.startsWith(rejected))
+            String line = parsed.out().lines().filter(l -> l.startsWith(ok) || l.startsWith(rejected))
                     .findFirst().orElseThrow(() -> new AssertionError("circleci.mjs says nothing of " + config + "\n"
                             + parsed.describe()));
             problems.put(config, line.startsWith(rejected)

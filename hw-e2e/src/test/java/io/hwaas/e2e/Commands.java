@@ -3,6 +3,8 @@ package io.hwaas.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.hwaas.common.testing.Command;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,28 +42,10 @@ final class Commands {
         return found;
     }
 
-    /** Runs {@code command} in {@code dir} with {@code env} added, no standard input, to its end. */
-    static Outcome run(List<String> command, Path dir, Map<String, String> env, Duration timeout)
+    /** Runs {@code command} in {@code dir} with {@code env} added, to its end. */
+    static Command.Result run(List<String> command, Path dir, Map<String, String> env, Duration timeout)
             throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-        builder.environment().putAll(env);
-        // Files, not pipes: npm can print more than a pipe holds before it exits.
-        Path out = Files.createTempFile("hwaas-cmd", ".out");
-        Path err = Files.createTempFile("hwaas-cmd", ".err");
-        try {
-            builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(
-                    new File("/dev/null")));
-            Process process = builder.start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor();
-                fail(String.join(" ", command) + " did not finish within " + timeout.toSeconds() + " s");
-            }
-            return new Outcome(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+        return Command.of(command).in(dir).env(env).run(timeout);
     }
 
     /**
@@ -75,7 +59,7 @@ final class Commands {
             return;
         }
         // --ignore-scripts: none of these packages needs an install script, so none runs code in the build.
-        Outcome ci = run(List.of(npm.toString(), "ci", "--no-audit", "--no-fund", "--ignore-scripts"), dir, Map.of(),
+        Command.Result ci = run(List.of(npm.toString(), "ci", "--no-audit", "--no-fund", "--ignore-scripts"), dir, Map.of(),
                 timeout);
         assertThat(ci.exit()).as("npm ci in %s installs the pinned packages of package-lock.json\n%s", dir,
                 ci.describe()).isZero();
