@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hwaas.common.config.Variables;
 import io.hwaas.common.hello.Keys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -316,6 +317,20 @@ class DashboardTest {
         assertThat(compose).as("docker-compose.yml runs the receiver")
                 .contains("entrypoint: [\"/bin/busybox\", \"httpd\", \"-f\", \"-p\", \"9095\", \"-h\", \"/srv/receiver\"]")
                 .contains("./monitoring/alertmanager/receiver:/srv/receiver:ro");
+    }
+
+    @Test
+    void everyVariableTheComposeFilesReadIsOneHwaasKnows() {
+        // Compose's own ${...}; $${...} is the container shell's.
+        Set<String> read = new java.util.TreeSet<>();
+        for (String file : List.of("docker-compose.yml", "docker-compose.ha.yml")) {
+            var m = Pattern.compile("(?<!\\$)\\$\\{(HWAAS_[A-Z0-9_]+)").matcher(MonitoringFiles.read(MonitoringFiles.root().resolve(file)));
+            while (m.find()) {
+                read.add(m.group(1));
+            }
+        }
+        assertThat(read).as("variables the Compose files read").contains("HWAAS_ALERTMANAGER_IMAGE", "HWAAS_ALERTMANAGER_PORT");
+        assertThat(Variables.known().keySet()).as("variables.txt (./hwaas warns about any other)").containsAll(read);
     }
 
     @Test
