@@ -61,7 +61,7 @@ public final class ClientProcess {
         String member = container + ":" + outboxes.size();
         RedisConnector connector = RedisConnector.of(config.common().redis(), "client-" + container);
         ticking = new Liveness(config.interval().multipliedBy(3).plusSeconds(10));
-        metrics = new ClientMetrics(registry, this::held, outboxes.size());
+        metrics = new ClientMetrics(registry, this::held, outboxes.size(), config.interval());
         sender = new Sender(outboxes, config.common().keys(), connector, metrics, config.common().auditTtl(),
                 config.common().clock(), new Sender.Identity(container, member, config.interval().toMillis()), sending,
                 ledger, config.ledgerDir());

@@ -37,7 +37,7 @@ final class Training {
         scheduler.shutdownNow();
 
         PrometheusRegistry registry = new PrometheusRegistry();
-        ClientMetrics metrics = new ClientMetrics(registry, outbox::size, 1);
+        ClientMetrics metrics = new ClientMetrics(registry, outbox::size, 1, config.interval());
         metrics.tick();
         metrics.submitted(1);
         io.hwaas.runtime.Training.finish(registry, config.common(), Jedis.class);

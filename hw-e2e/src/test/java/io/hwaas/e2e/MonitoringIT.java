@@ -9,12 +9,6 @@ import io.hwaas.common.testing.Command;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,25 +25,36 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The monitoring profile for real: promtool on the configuration and the alert unit tests, then
- * {@code ./hwaas --monitoring 2 5}, and Prometheus' HTTP API to check that it finds every
- * replica and that every dashboard and alert query runs on live data.
- * Grafana is left out (HWAAS_GRAFANA=off); its dashboard's queries are run against Prometheus.
+ * The monitoring profile for real: promtool and amtool on the configuration and the rule tests,
+ * then {@code ./hwaas --ha --monitoring 2 5}, so that every Redis node and Sentinel is scraped.
+ * Prometheus' HTTP API shows it finds every replica, that every dashboard and alert query runs on
+ * live data, and that every metric, label and label value they select exists. Last, the workers
+ * and the Redis primary are stopped, as an operator's bad day would: the alerts reach the stack's
+ * receiver through Alertmanager, and losing a node is no RedisDown. Grafana is left out
+ * (HWAAS_GRAFANA=off); its dashboard's queries are run against Prometheus.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MonitoringIT {
 
     private static final int WORKERS = 2;
     private static final int CLIENTS = 5;
-    private static final Duration TARGETS_TIMEOUT = Duration.ofSeconds(90);
+    private static final int NODES = 3;
+    private static final int SENTINELS = 3;
+    /** In-flight lists exist only while a batch prints; DashboardTest checks this regex against the key layout. */
+    private static final String TRANSIENT_KEYS = ".+:inflight:.+";
     private static final int PROMETHEUS_PORT = freeLocalPort();
     // One logical client per container, whatever the caller's environment says: 5 clients, 5 targets.
-    private static final Stack STACK = Stack.create("monitoring-it", Map.of("HWAAS_GRAFANA", "off",
-            "HWAAS_PROMETHEUS_PORT", Integer.toString(PROMETHEUS_PORT), "HWAAS_CLIENTS_PER_CONTAINER", "1"));
+    private static final Stack STACK = Stack.create("monitoring-it", Map.of("COMPOSE_FILE", Stack.HA, "HWAAS_GRAFANA", "off",
+            "HWAAS_PROMETHEUS_PORT", Integer.toString(PROMETHEUS_PORT),
+            "HWAAS_ALERTMANAGER_PORT", Integer.toString(freeLocalPort()), "HWAAS_CLIENTS_PER_CONTAINER", "1"));
+    private static final PrometheusApi PROMETHEUS = new PrometheusApi(PROMETHEUS_PORT);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private static Path root;
@@ -66,7 +71,8 @@ class MonitoringIT {
         assertThat(info.exit()).as("MonitoringIT needs a running Docker engine, but `docker info` failed:%n%s", info.all())
                 .isZero();
         List<String> missing = new ArrayList<>();
-        for (String variable : List.of("HWAAS_PROMETHEUS_IMAGE", "HWAAS_REDIS_EXPORTER_IMAGE", "HWAAS_REDIS_IMAGE")) {
+        for (String variable : List.of("HWAAS_PROMETHEUS_IMAGE", "HWAAS_REDIS_EXPORTER_IMAGE", "HWAAS_REDIS_IMAGE",
+                "HWAAS_ALERTMANAGER_IMAGE")) {
             String image = image(variable);
             if (STACK.docker(Duration.ofSeconds(30), "image", "inspect", image).exit() != 0) {
                 missing.add(variable + "=" + image);
@@ -85,22 +91,31 @@ class MonitoringIT {
     }
 
     @Test
-    void promtoolAcceptsTheConfigurationAndTheAlertUnitTests() {
-        Command.Result config = promtool("check", "config", "/etc/prometheus/prometheus.yml");
-        assertThat(config.exit()).as("promtool check config:%n%s", config.all()).isZero();
-        assertThat(config.all()).as("promtool check config found the rules").contains("6 rules found");
-
-        Command.Result rules = promtool("test", "rules", "/etc/prometheus/alerts.test.yml");
+    @Order(1)
+    void promtoolAndAmtoolAcceptTheConfigurationAndTheRuleTests() {
+        String prometheus = MonitoringFiles.prometheusDir() + ":/etc/prometheus:ro";
+        for (List<String> mounts : List.of(List.of(prometheus),
+                List.of(prometheus, MonitoringFiles.prometheusDir().resolve("targets-ha") + ":/etc/prometheus/targets:ro"))) {
+            Command.Result config = tool("HWAAS_PROMETHEUS_IMAGE", "promtool", mounts, "check", "config", "/etc/prometheus/prometheus.yml");
+            assertThat(config.exit()).as("promtool check config with %s:%n%s", mounts, config.all()).isZero();
+            assertThat(config.all()).as("promtool check config found the rules")
+                    .contains(MonitoringFiles.ALERTS.size() + " rules found");
+        }
+        Command.Result rules = tool("HWAAS_PROMETHEUS_IMAGE", "promtool", List.of(prometheus), "test", "rules",
+                "/etc/prometheus/alerts.test.yml");
         assertThat(rules.exit()).as("promtool test rules alerts.test.yml:%n%s", rules.all()).isZero();
         assertThat(rules.all()).as("promtool test rules output").contains("SUCCESS");
+        Command.Result alertmanager = tool("HWAAS_ALERTMANAGER_IMAGE", "amtool",
+                List.of(MonitoringFiles.alertmanagerDir() + ":/etc/alertmanager:ro"), "check-config", "/etc/alertmanager/alertmanager.yml");
+        assertThat(alertmanager.exit()).as("amtool check-config alertmanager.yml:%n%s", alertmanager.all()).isZero();
     }
 
     @Test
-    void prometheusFindsEveryReplicaThroughDockerDns() {
+    @Order(2)
+    void prometheusScrapesEveryReplicaEveryRedisNodeAndEverySentinel() {
         ensureStack();
-        JsonNode targets = get("/api/v1/targets?state=active").path("data").path("activeTargets");
         SoftAssertions softly = new SoftAssertions();
-        for (JsonNode target : targets) {
+        for (JsonNode target : PROMETHEUS.targets()) {
             JsonNode labels = target.path("labels");
             String job = labels.path("job").asText();
             if (job.startsWith("hwaas-")) {
@@ -108,55 +123,50 @@ class MonitoringIT {
                         .matches(IPV4);
                 softly.assertThat(labels.path("service").asText()).as("service label of a %s target", job)
                         .isIn("hw-worker", "hw-client", "hw-client-rest");
+            } else if (job.startsWith("redis")) {
+                softly.assertThat(labels.path("instance").asText()).as("instance label of a %s target is the node", job)
+                        .matches("(redis(-\\d)?:6379|sentinel-\\d:26379)");
             }
         }
         softly.assertAll();
-        assertThat(upTargets(targets)).as("targets up, by job")
-                .containsEntry("hwaas-worker", WORKERS)
-                .containsEntry("hwaas-client", CLIENTS)
-                .containsEntry("redis", 1)
-                .containsEntry("prometheus", 1);
+        assertThat(PROMETHEUS.upTargets()).as("targets up, by job").isEqualTo(expectedTargets());
     }
 
     @Test
+    @Order(3)
     void prometheusSeesTheWorkersPrint() {
         ensureStack();
-        await("workers print hellos", Duration.ofSeconds(60), () -> assertThat(query("sum(hwaas_worker_printed_total) > 0")
-                .path("data").path("result").size()).as("series of sum(hwaas_worker_printed_total) > 0").isEqualTo(1));
+        await("workers print hellos", Duration.ofSeconds(60), () -> assertThat(
+                PROMETHEUS.count("sum(hwaas_worker_printed_total) > 0")).as("series of sum(hwaas_worker_printed_total) > 0").isEqualTo(1));
     }
 
     @Test
-    void everyDashboardQueryEvaluates() throws IOException {
+    @Order(4)
+    void everyDashboardQueryEvaluatesAndHasData() throws IOException {
         ensureStack();
-        Map<String, String> queries = new LinkedHashMap<>();
-        JsonNode dashboard = JSON.readTree(MonitoringFiles.dashboard().toFile());
-        for (JsonNode panel : MonitoringFiles.panels(dashboard)) {
-            for (JsonNode target : panel.path("targets")) {
-                queries.put(panel.path("title").asText() + " / " + target.path("refId").asText(),
-                        MonitoringFiles.withoutGrafanaVariables(target.path("expr").asText()));
-            }
-        }
+        Map<String, String> queries = MonitoringFiles.dashboardQueries(JSON.readTree(MonitoringFiles.dashboard().toFile()));
         assertThat(queries).as("dashboard queries").isNotEmpty();
         SoftAssertions softly = new SoftAssertions();
         queries.forEach((name, expr) -> {
-            JsonNode response = query(expr);
+            JsonNode response = PROMETHEUS.query(expr);
             softly.assertThat(response.path("status").asText()).as("panel %s: %s -> %s", name, expr, response).isEqualTo("success");
         });
         softly.assertAll();
         // On a running stack every panel has something to show; an empty one has a wrong name or label.
         await("every dashboard query returns data", Duration.ofSeconds(60), () -> {
             SoftAssertions data = new SoftAssertions();
-            queries.forEach((name, expr) -> data.assertThat(query(expr).path("data").path("result").size())
-                    .as("series returned for panel %s: %s", name, expr).isPositive());
+            queries.forEach((name, expr) -> data.assertThat(PROMETHEUS.count(expr)).as("series returned for panel %s: %s", name, expr)
+                    .isPositive());
             data.assertAll();
         });
     }
 
     @Test
+    @Order(5)
     void everyAlertRuleIsLoadedAndEvaluates() {
         ensureStack();
         await("Prometheus evaluated every alert rule", Duration.ofSeconds(60), () -> {
-            Map<String, JsonNode> rules = alertRules();
+            Map<String, JsonNode> rules = PROMETHEUS.alertRules();
             assertThat(rules.keySet()).as("alert rules Prometheus loaded").containsExactlyInAnyOrderElementsOf(MonitoringFiles.ALERTS);
             SoftAssertions softly = new SoftAssertions();
             rules.forEach((name, rule) -> softly.assertThat(rule.path("health").asText())
@@ -164,46 +174,95 @@ class MonitoringIT {
             softly.assertAll();
         });
         SoftAssertions softly = new SoftAssertions();
-        MonitoringFiles.alertRules(MonitoringFiles.read(MonitoringFiles.alertsFile())).forEach((name, rule) -> {
-            String expr = MonitoringFiles.expression(rule);
-            JsonNode response = query(expr);
+        MonitoringFiles.alertExpressions().forEach((name, expr) -> {
+            JsonNode response = PROMETHEUS.query(expr);
             softly.assertThat(response.path("status").asText()).as("alert %s: %s -> %s", name, expr, response).isEqualTo("success");
         });
         softly.assertAll();
     }
 
     @Test
+    @Order(6)
+    void everyMetricLabelAndValueTheMonitoringSelectsIsExported() throws IOException {
+        ensureStack();
+        List<String> exprs = new ArrayList<>(MonitoringFiles.alertExpressions().values());
+        exprs.addAll(MonitoringFiles.dashboardQueries(JSON.readTree(MonitoringFiles.dashboard().toFile())).values());
+        Map<String, String> checks = new LinkedHashMap<>();
+        for (String expr : exprs) {
+            Set<String> names = MonitoringFiles.metricNames(expr);
+            names.forEach(name -> checks.put("series named " + name, "{__name__=\"" + name + "\"}"));
+            for (MonitoringFiles.Selector selector : MonitoringFiles.selectors(expr)) {
+                for (MonitoringFiles.LabelMatcher m : selector.matchers()) {
+                    String metric = selector.metric();
+                    checks.put("label " + m.label() + " on " + metric, metric + "{" + m.label() + "!=\"\"}");
+                    if (m.op().equals("=") || m.op().equals("=~") && !m.value().equals(TRANSIENT_KEYS)) {
+                        checks.put(metric + "{" + m.label() + m.op() + "\"" + m.value() + "\"} over the run",
+                                "last_over_time(" + metric + "{" + m.label() + m.op() + "\"" + m.value().replace("\\", "\\\\") + "\"}[30m])");
+                    }
+                }
+            }
+            for (String label : MonitoringFiles.groupingLabels(expr)) {
+                checks.put("label " + label + " (grouped by) on one of " + names,
+                        "{__name__=~\"" + String.join("|", names) + "\"," + label + "!=\"\"}");
+            }
+        }
+        await("every metric, label and value selected has series", Duration.ofSeconds(60), () -> {
+            SoftAssertions softly = new SoftAssertions();
+            checks.forEach((what, promql) -> softly.assertThat(PROMETHEUS.count(promql)).as("%s: %s", what, promql).isPositive());
+            softly.assertAll();
+        });
+        // The same checks see what is not there: a name and a label no one exports.
+        assertThat(PROMETHEUS.count("{__name__=\"hwaas_worker_printed\"}")).as("series of a misspelt name").isZero();
+        assertThat(PROMETHEUS.count("redis_key_size{queue!=\"\"}")).as("series with a label redis_key_size lacks").isZero();
+    }
+
+    @Test
+    @Order(7)
     void noAlertFiresOnAHealthyStack() {
         ensureStack();
         // HelloRateBelowExpected may be pending at first, while the rate's minute still covers the start.
         await("every alert inactive", Duration.ofSeconds(150), () -> {
             SoftAssertions softly = new SoftAssertions();
-            alertRules().forEach((name, rule) -> softly.assertThat(rule.path("state").asText())
+            PROMETHEUS.alertRules().forEach((name, rule) -> softly.assertThat(rule.path("state").asText())
                     .as("state of %s on a healthy stack; alerts: %s", name, rule.path("alerts")).isEqualTo("inactive"));
             softly.assertAll();
         });
     }
 
     @Test
-    void everyMetricTheMonitoringReadsIsExported() throws IOException {
+    @Order(8)
+    void losingTheWorkersAndThePrimaryReachesTheReceiverButIsNoRedisDown() throws Exception {
         ensureStack();
-        Set<String> names = new LinkedHashSet<>();
-        for (JsonNode panel : MonitoringFiles.panels(JSON.readTree(MonitoringFiles.dashboard().toFile()))) {
-            panel.path("targets").forEach(t -> names.addAll(MonitoringFiles.metricNames(t.path("expr").asText())));
-        }
-        MonitoringFiles.alertRules(MonitoringFiles.read(MonitoringFiles.alertsFile()))
-                .values().forEach(rule -> names.addAll(MonitoringFiles.metricNames(MonitoringFiles.expression(rule))));
-        await("every metric read has series", Duration.ofSeconds(60), () -> {
-            SoftAssertions softly = new SoftAssertions();
-            for (String name : names) {
-                softly.assertThat(query("count({__name__=\"" + name + "\"})").path("data").path("result").size())
-                        .as("series named %s in Prometheus", name).isPositive();
+        JsonNode primaries = PROMETHEUS.query("redis_instance_info{job=\"redis\",role=\"master\"}").path("data").path("result");
+        assertThat(primaries.size()).as("primaries: %s", primaries).isEqualTo(1);
+        String primary = primaries.get(0).path("metric").path("instance").asText();
+        long stopped = System.nanoTime();
+        Command.Result stop = STACK.compose(Duration.ofMinutes(2), "stop", "-t", "20", "hw-worker", primary.replace(":6379", ""));
+        assertThat(stop.exit()).as("compose stop: %s", stop.all()).isZero();
+        Map<String, Long> seconds = new LinkedHashMap<>();
+        await("the receiver has NoLiveWorker, RedisFailover and RedisNodeDown", Duration.ofMinutes(4), () -> {
+            String received = receiverLog();
+            for (String alert : List.of("NoLiveWorker", "RedisFailover", "RedisNodeDown")) {
+                if (received.contains(" firing " + alert + " ")) {
+                    seconds.putIfAbsent(alert, (System.nanoTime() - stopped) / 1_000_000_000L);
+                }
             }
-            softly.assertAll();
+            assertThat(received).as("what alert-receiver logged").contains(" firing NoLiveWorker ", " firing RedisFailover ")
+                    .containsPattern(" firing RedisNodeDown .*\"instance\":\"" + Pattern.quote(primary) + "\"");
         });
+        assertThat(receiverLog()).as("what alert-receiver logged: one node lost is no RedisDown").doesNotContain(" firing RedisDown ");
+        assertThat(PROMETHEUS.count("ALERTS{alertname=\"RedisDown\",alertstate=\"firing\"}[30m]"))
+                .as("RedisDown firing at any time since the start").isZero();
+        System.out.println("MONITORING: stopped the workers and the primary " + primary + "; at the receiver after " + seconds
+                + " s; no RedisDown");
     }
 
     // ---- The stack -------------------------------------------------------------------------
+
+    private static Map<String, Integer> expectedTargets() {
+        return Map.of("hwaas-worker", WORKERS, "hwaas-client", CLIENTS, "redis", NODES, "redis-sentinel", SENTINELS,
+                "alertmanager", 1, "prometheus", 1);
+    }
 
     private static synchronized void ensureStack() {
         if (stackFailure != null) {
@@ -223,20 +282,18 @@ class MonitoringIT {
 
     private static void startStack() {
         stackLaunched = true;
-        Command.Result up = run(() -> STACK.hwaasRun(Duration.ofMinutes(15), "--monitoring", "-d",
+        Command.Result up = run(() -> STACK.hwaasRun(Duration.ofMinutes(15), "--ha", "--monitoring", "-d",
                 Integer.toString(WORKERS), Integer.toString(CLIENTS)));
         if (up.exit() != 0) {
-            fail("./hwaas --monitoring -d %d %d failed (exit %d):%n%s", WORKERS, CLIENTS, up.exit(), up.all());
+            fail("./hwaas --ha --monitoring -d %d %d failed (exit %d):%n%s", WORKERS, CLIENTS, up.exit(), up.all());
         }
         try {
-            await("Prometheus scrapes " + WORKERS + " workers and " + CLIENTS + " clients", TARGETS_TIMEOUT, () -> {
-                JsonNode targets = get("/api/v1/targets?state=active").path("data").path("activeTargets");
-                assertThat(upTargets(targets)).as("targets up, by job; all active targets: %s", targets)
-                        .containsEntry("hwaas-worker", WORKERS)
-                        .containsEntry("hwaas-client", CLIENTS)
-                        .containsEntry("redis", 1)
-                        .containsEntry("prometheus", 1);
-                assertThat(targets.size()).as("active targets (all of them up)").isEqualTo(WORKERS + CLIENTS + 2);
+            await("Prometheus scrapes every replica, node and Sentinel", Duration.ofSeconds(120), () -> {
+                JsonNode targets = PROMETHEUS.targets();
+                assertThat(PROMETHEUS.upTargets()).as("targets up, by job; all active targets: %s", targets)
+                        .isEqualTo(expectedTargets());
+                assertThat(targets.size()).as("active targets (all of them up)")
+                        .isEqualTo(expectedTargets().values().stream().mapToInt(Integer::intValue).sum());
             });
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "\n\n" + diagnostics(), e);
@@ -247,49 +304,12 @@ class MonitoringIT {
         return "compose ps:\n" + run(() -> STACK.compose(Duration.ofMinutes(1), "--profile", "monitoring", "--profile",
                 "packing", "ps")).all()
                 + "\nlogs:\n" + run(() -> STACK.compose(Duration.ofMinutes(1), "logs", "--tail=30", "prometheus",
-                "redis-exporter")).all();
+                "redis-exporter", "sentinel-exporter", "alertmanager")).all();
     }
 
-    private static Map<String, Integer> upTargets(JsonNode targets) {
-        Map<String, Integer> up = new LinkedHashMap<>();
-        for (JsonNode target : targets) {
-            if ("up".equals(target.path("health").asText())) {
-                up.merge(target.path("labels").path("job").asText(), 1, Integer::sum);
-            }
-        }
-        return up;
-    }
-
-    private static Map<String, JsonNode> alertRules() {
-        Map<String, JsonNode> rules = new LinkedHashMap<>();
-        for (JsonNode group : get("/api/v1/rules?type=alert").path("data").path("groups")) {
-            for (JsonNode rule : group.path("rules")) {
-                rules.put(rule.path("name").asText(), rule);
-            }
-        }
-        return rules;
-    }
-
-    // ---- Prometheus' HTTP API, on 127.0.0.1 only ---------------------------------------------
-
-    private static JsonNode query(String promql) {
-        return get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
-    }
-
-    /** The parsed body, errors included (Prometheus answers bad queries with 400 and a JSON error). */
-    private static JsonNode get(String pathAndQuery) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PROMETHEUS_PORT + pathAndQuery))
-                .timeout(Duration.ofSeconds(15)).GET().build();
-        try {
-            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            return JSON.readTree(response.body());
-        } catch (IOException e) {
-            // An assertion, so that polling retries while Prometheus starts and reports the cause at the end.
-            throw new AssertionError("Prometheus on 127.0.0.1:" + PROMETHEUS_PORT + " did not answer " + pathAndQuery + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+    /** What the stack's receiver logged: one line per notification, on its standard error. */
+    private static String receiverLog() throws IOException, InterruptedException {
+        return STACK.docker(Duration.ofSeconds(30), "logs", STACK.container("alert-receiver")).all();
     }
 
     private static void await(String what, Duration timeout, ThrowingRunnable assertion) {
@@ -302,9 +322,11 @@ class MonitoringIT {
 
     // ---- Docker ------------------------------------------------------------------------------
 
-    private static Command.Result promtool(String... args) {
-        List<String> command = new ArrayList<>(List.of("run", "--rm", "--entrypoint", "promtool",
-                "-v", MonitoringFiles.prometheusDir() + ":/etc/prometheus:ro", image("HWAAS_PROMETHEUS_IMAGE")));
+    /** Runs a tool of an image (promtool, amtool) with the monitoring files mounted. */
+    private static Command.Result tool(String imageVariable, String tool, List<String> mounts, String... args) {
+        List<String> command = new ArrayList<>(List.of("run", "--rm", "--entrypoint", tool));
+        mounts.forEach(mount -> command.addAll(List.of("-v", mount)));
+        command.add(image(imageVariable));
         command.addAll(List.of(args));
         return run(() -> STACK.docker(Duration.ofMinutes(2), command.toArray(new String[0])));
     }
@@ -327,7 +349,7 @@ class MonitoringIT {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
-            throw new AssertionError("no free local port for Prometheus", e);
+            throw new AssertionError("no free local port", e);
         }
     }
 

@@ -55,6 +55,16 @@ final class Stack implements AutoCloseable {
         return new Stack(root, project.toLowerCase(Locale.ROOT), all);
     }
 
+    /**
+     * This stack's project, password and settings driven from another checkout, with {@code env}
+     * added: the next release taking over a running stack, say.
+     */
+    Stack from(Path otherRoot, Map<String, String> env) {
+        Map<String, String> all = new java.util.HashMap<>(env());
+        all.putAll(env);
+        return new Stack(otherRoot, project, all);
+    }
+
     /** Starts {@code ./hwaas args} in the background, its output going to {@code log}. */
     Process hwaas(Path log, String... args) throws IOException {
         // The tests signal it as a terminal would. A signal ignored by whatever started this JVM

@@ -2,6 +2,7 @@ package io.hwaas.runtime;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
@@ -32,8 +33,9 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     /**
-     * Registers the JVM basics (memory, threads, process CPU and start time, runtime version)
-     * on {@code registry} and starts serving.
+     * Registers the JVM basics (memory, threads, process CPU and start time, runtime version) and
+     * {@code hwaas_healthy}, what {@code /healthz} answers as a number, on {@code registry} and
+     * starts serving.
      *
      * @param port TCP port on all interfaces
      * @param healthy whether the service is making progress
@@ -43,6 +45,10 @@ public final class MetricsServer implements AutoCloseable {
         JvmThreadsMetrics.builder().register(registry);
         ProcessMetrics.builder().register(registry);
         JvmRuntimeInfoMetric.builder().register(registry);
+        // So that an alert can read /healthz: Prometheus scrapes /metrics, not /healthz.
+        GaugeWithCallback.builder().name("hwaas_healthy")
+                .help("1 while /healthz answers 200 (the service makes progress), 0 while it answers 503.")
+                .callback(callback -> callback.call(healthy.getAsBoolean() ? 1 : 0)).register(registry);
 
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 16);
         server.createContext("/metrics", new MetricsHandler(registry));

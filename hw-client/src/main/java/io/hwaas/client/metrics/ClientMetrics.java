@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /** What a client process counts, exported at {@code /metrics}. */
@@ -16,8 +17,9 @@ public final class ClientMetrics {
     /**
      * @param buffered reads the number of hellos currently held unsent
      * @param logicalClients logical clients in this process
+     * @param interval time between one logical client's hellos ({@code HWAAS_CLIENT_INTERVAL})
      */
-    public ClientMetrics(PrometheusRegistry registry, LongSupplier buffered, int logicalClients) {
+    public ClientMetrics(PrometheusRegistry registry, LongSupplier buffered, int logicalClients, Duration interval) {
         ticks = Counter.builder().withoutExemplars().name("hwaas_client_ticks_total")
                 .help("Hellos created by the clients' schedules.").register(registry);
         submitted = Counter.builder().withoutExemplars().name("hwaas_client_submitted_total")
@@ -33,6 +35,11 @@ public final class ClientMetrics {
         Gauge.builder().name("hwaas_client_logical_clients")
                 .help("Logical clients in this process; each expects to submit one hello per interval.")
                 .register(registry).set(logicalClients);
+        // The alerts' expected hello rate is logical clients / interval, per process: read from here,
+        // not assumed to be one a second.
+        Gauge.builder().name("hwaas_client_interval_seconds")
+                .help("Time between one logical client's hellos (HWAAS_CLIENT_INTERVAL).")
+                .register(registry).set(interval.toNanos() / 1e9);
     }
 
     public void tick() {
