@@ -2,6 +2,7 @@ package io.hwaas.worker;
 
 import io.hwaas.common.config.ConfigException;
 import io.hwaas.common.config.Env;
+import io.hwaas.common.config.Variables;
 import io.hwaas.runtime.MetricsServer;
 import io.hwaas.runtime.Service;
 import io.hwaas.runtime.Signals;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts a worker, or with an argument runs one of the operator commands that share the
  * worker's image: {@code audit}, {@code status}, {@code keys}, {@code bench-drain},
- * {@code bench-latency}, {@code bench-audit-fill}.
+ * {@code bench-latency}, {@code bench-audit-fill}, and {@code variables}, which prints a warning
+ * for each {@code HWAAS_*} variable in its environment that nothing reads ({@code ./hwaas} passes
+ * it the names it was given, before it starts a stack).
  */
 public final class Main {
     static {
@@ -50,9 +53,13 @@ public final class Main {
                 case "bench-latency" -> LatencyBench.main(env, rest);
                 case "bench-audit-fill" -> AuditBench.main(env, rest);
                 case "train" -> Training.run();
+                case "variables" -> {
+                    Variables.warnings(System.getenv()).forEach(System.out::println);
+                    yield 0;
+                }
                 default -> {
                     System.err.println("unknown command '" + command + "'; expected no argument (run the worker),"
-                            + " audit, status, keys, bench-drain, bench-latency or bench-audit-fill");
+                            + " audit, status, keys, bench-drain, bench-latency, bench-audit-fill or variables");
                     yield Service.EXIT_USAGE;
                 }
             };
