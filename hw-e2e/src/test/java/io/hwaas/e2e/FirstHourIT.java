@@ -85,8 +85,8 @@ class FirstHourIT {
         }
     }
 
-    /** The checkout's files as git sees them (tracked, and new ones not ignored), without .env or builds. */
-    private static Path copyOfTheCheckout(Path target) throws Exception {
+    /** The checkout's files as git sees them (tracked, and new ones not ignored), without .env or builds; CheckoutsIT too. */
+    static Path copyOfTheCheckout(Path target) throws Exception {
         Path root = Repository.root();
         Stack.Result files = run(root, Duration.ofMinutes(1), "git", "ls-files", "-co", "--exclude-standard");
         assertThat(files.exit()).as("git ls-files: " + files.all()).isZero();
@@ -102,7 +102,7 @@ class FirstHourIT {
         return target;
     }
 
-    private static Stack.Result run(Path dir, Duration timeout, String... command) throws IOException, InterruptedException {
+    static Stack.Result run(Path dir, Duration timeout, String... command) throws IOException, InterruptedException {
         Path out = Files.createTempFile("first-hour", ".out");
         Path err = Files.createTempFile("first-hour", ".err");
         try {

@@ -24,11 +24,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * HWaaS as a Docker Swarm stack ({@code deploy/swarm}) on a real three-node swarm made of
- * Docker-in-Docker nodes ({@link SwarmCluster}), driven through {@code ./hwaas swarm}'s script:
- * deployed with 3 workers and 10 clients, scaled up and down under load, a node drained and made
- * active again, and then a node that runs workers and clients killed outright under load. The
- * audit must then find no submitted hello lost, and printing must have resumed within 10 s.
+ * HWaaS as a Docker Swarm stack ({@code deploy/swarm/hwaas.yml}) on a real three-node swarm made
+ * of Docker-in-Docker nodes ({@link SwarmCluster}), driven by docs/swarm.md's recipe: plain
+ * {@code docker secret}, {@code stack} and {@code service} commands, and {@code ./hwaas swarm
+ * status|audit}. Deployed with 3 workers and 10 clients, scaled up and down under load, a node
+ * drained and made active again, and then a node that runs workers and clients killed outright
+ * under load. The audit must then find no submitted hello lost, and printing must have resumed
+ * within 10 s.
  *
  * <p>The host's own daemon only runs the node containers: the test checks that it is in no swarm
  * before and after, and leaves nothing of its own behind.
@@ -41,10 +43,13 @@ class SwarmIT {
     private static final String CLIENT = STACK + "_hw-client";
     private static final String REDIS = STACK + "_redis";
     private static final String REDIS_IMAGE = env("HWAAS_REDIS_IMAGE", "redis:7.4");
-    private static final List<String> IMAGES = List.of("hwaas-worker:latest", "hwaas-client:latest", REDIS_IMAGE);
+    private static final String TAG = env("HWAAS_IMAGE_TAG", "latest");
+    private static final List<String> IMAGES = List.of("hwaas-worker:" + TAG, "hwaas-client:" + TAG, REDIS_IMAGE);
 
     private static SwarmCluster cluster;
     private static Path state;
+    /** The file the secret is created from, kept for status and audit, as the recipe says. */
+    private static Path passwordFile;
     private static long testStart = System.nanoTime();
 
     /** A job a worker of the killed node held when the node died. */
@@ -69,8 +74,10 @@ class SwarmIT {
         cluster.formSwarm(Duration.ofSeconds(1));
         SwarmCluster.check(manager("node", "update", "--label-add", "hwaas.redis=true", "node1"), "labelling node1");
         System.out.printf("SWARM: three nodes up, images loaded and swarm formed in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-        // The password the script generates is kept here, not in the developer's home.
+        // The recipe's password file, here rather than in the developer's home.
         state = Files.createTempDirectory("hwaas-swarm-state");
+        passwordFile = state.resolve("hwaas-redis.password");
+        Files.writeString(passwordFile, java.util.UUID.randomUUID().toString().replace("-", ""));
     }
 
     @AfterAll
@@ -95,16 +102,22 @@ class SwarmIT {
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void survivesScalingADrainAndTheLossOfANodeUnderLoadWithoutLosingAHello() throws Exception {
         testStart = System.nanoTime();
-        // The script refuses nonsense before it talks to any daemon, and a daemon that is no manager.
-        assertThat(swarm(Duration.ofSeconds(30), "deploy", "0", "5").exit()).as("swarm deploy 0 5: exit 2").isEqualTo(2);
-        assertThat(swarm(Duration.ofSeconds(30), "frobnicate").exit()).as("swarm frobnicate: exit 2").isEqualTo(2);
-        Stack.Result onWorker = cluster.command(cluster.node(2), Map.of("XDG_STATE_HOME", state.toString()),
-                Duration.ofSeconds(60), List.of(Repository.root().resolve("deploy/swarm/swarm").toString(), "status"));
+        // ./hwaas swarm refuses what the recipe leaves to docker stack, and a daemon that is no manager.
+        assertThat(hwaasSwarm(Duration.ofSeconds(30), "frobnicate").exit()).as("swarm frobnicate: exit 2").isEqualTo(2);
+        Stack.Result onWorker = cluster.command(cluster.node(2), Map.of("HWAAS_REDIS_PASSWORD_FILE", passwordFile.toString()),
+                Duration.ofSeconds(60), List.of(Repository.root().resolve("hwaas").toString(), "swarm", "status"));
         assertThat(onWorker.exit()).as("swarm status on a worker node: " + onWorker.all()).isEqualTo(2);
-        assertThat(onWorker.err()).as("swarm status on a worker node says why").contains("not a manager");
+        assertThat(onWorker.err()).as("swarm status on a worker node says why").contains("not a swarm manager");
 
-        Stack.Result deploy = swarm(Duration.ofMinutes(4), "deploy", "3", "10");
-        assertThat(deploy.exit()).as("swarm deploy 3 10: " + deploy.all()).isZero();
+        long t = System.nanoTime();
+        SwarmCluster.check(recipe(Map.of(), "secret", "create", "hwaas_redis_password", passwordFile.toString()),
+                "docker secret create");
+        Stack.Result deploy = recipe(Map.of("HWAAS_SWARM_WORKERS", "3", "HWAAS_SWARM_CLIENTS", "10"), "stack", "deploy",
+                "--resolve-image", "never", "-c", Repository.root().resolve("deploy/swarm/hwaas.yml").toString(), STACK);
+        assertThat(deploy.exit()).as("docker stack deploy: " + deploy.all()).isZero();
+        awaitTasks(Duration.ofMinutes(4), "every task of the stack running", () -> sum(runningTasks(REDIS)) == 1
+                && sum(runningTasks(WORKER)) == 3 && sum(runningTasks(CLIENT)) == 10);
+        log(String.format("deployed: every task runs after %.1f s", (System.nanoTime() - t) / 1e9));
 
         assertThat(runningTasks(REDIS)).as("Redis' task, on the labelled node").containsOnlyKeys("node1");
         Map<String, Integer> workers = runningTasks(WORKER);
@@ -116,17 +129,17 @@ class SwarmIT {
             awaitHellosOn(node, 1, Duration.ofSeconds(60));
         }
         checkTaskSandbox(cluster.node(2));
-        Stack.Result status = swarm(Duration.ofMinutes(1), "status");
+        Stack.Result status = hwaasSwarm(Duration.ofMinutes(1), "status");
         assertThat(status.exit()).as("swarm status: " + status.all()).isZero();
-        assertThat(status.out()).as("swarm status: tasks per node and the workers' report")
-                .contains("node1", "node2", "node3").containsPattern("workers alive +3 ");
+        assertThat(status.out()).as("swarm status: the workers' report").containsPattern("workers alive +3 ")
+                .containsPattern("clients +10 ");
 
         // Scaling under load: up, down below the start, and back.
         for (int n : new int[] {5, 2, 3}) {
             Instant before = Instant.now();
-            Stack.Result scale = swarm(Duration.ofMinutes(2), "scale", Integer.toString(n), "10");
-            assertThat(scale.exit()).as("swarm scale " + n + " 10: " + scale.all()).isZero();
-            assertThat(sum(runningTasks(WORKER))).as("running workers after scaling to " + n).isEqualTo(n);
+            Stack.Result scale = recipe(Map.of(), "service", "scale", WORKER + "=" + n);
+            assertThat(scale.exit()).as("docker service scale " + WORKER + "=" + n + ": " + scale.all()).isZero();
+            awaitTasks(Duration.ofSeconds(30), "running workers after scaling to " + n, () -> sum(runningTasks(WORKER)) == n);
             awaitHellosSince(before, 20, Duration.ofSeconds(30));
         }
 
@@ -182,12 +195,12 @@ class SwarmIT {
         awaitHellosSince(Instant.now(), 30, Duration.ofSeconds(30));
 
         // Clients stop first and flush; then nothing may be left queued or in flight.
-        Stack.Result stop = swarm(Duration.ofMinutes(2), "scale", "3", "0");
-        assertThat(stop.exit()).as("swarm scale 3 0 (the clients flush and stop): " + stop.all()).isZero();
+        Stack.Result stop = recipe(Map.of(), "service", "scale", CLIENT + "=0");
+        assertThat(stop.exit()).as("docker service scale " + CLIENT + "=0 (the clients flush and stop): " + stop.all()).isZero();
         awaitDrained(Duration.ofSeconds(60));
         log("queue and in-flight lists empty");
 
-        Stack.Result audit = swarm(Duration.ofMinutes(2), "audit", "--json");
+        Stack.Result audit = hwaasSwarm(Duration.ofMinutes(2), "audit", "--json");
         System.out.println("SWARM: audit (exit " + audit.exit() + "): " + audit.out().trim());
         JsonNode report = JSON.readTree(audit.out().lines().filter(l -> l.startsWith("{")).findFirst()
                 .orElseThrow(() -> new AssertionError("no JSON in the audit output: " + audit.all())));
@@ -224,29 +237,39 @@ class SwarmIT {
         assertThat(moved).as("tasks moved by the drain and the node loss").isPositive();
 
         // Removal: the stack goes, with its networks; the secret stays for the next deploy.
-        Stack.Result rm = swarm(Duration.ofMinutes(3), "rm");
-        assertThat(rm.exit()).as("swarm rm: " + rm.all()).isZero();
-        assertThat(manager("service", "ls", "-q").out().trim()).as("services left after swarm rm").isEmpty();
-        assertThat(manager("network", "ls", "-q", "--filter", "label=com.docker.stack.namespace=" + STACK).out().trim())
-                .as("stack networks left after swarm rm").isEmpty();
-        assertThat(manager("secret", "inspect", STACK + "_redis_password").exit()).as("the secret, kept by swarm rm").isZero();
+        Stack.Result rm = recipe(Map.of(), "stack", "rm", STACK);
+        assertThat(rm.exit()).as("docker stack rm: " + rm.all()).isZero();
+        awaitTasks(Duration.ofSeconds(90), "the stack's services and networks gone", () ->
+                manager("service", "ls", "-q").out().isBlank() && manager("network", "ls", "-q", "--filter",
+                        "label=com.docker.stack.namespace=" + STACK).out().isBlank());
+        assertThat(manager("secret", "inspect", STACK + "_redis_password").exit()).as("the secret, kept by stack rm").isZero();
     }
 
     // ---- The stack on the swarm ------------------------------------------------------------
 
-    /** {@code ./hwaas swarm ARGS}: the script itself, with the CLI pointed at the manager. */
-    private static Stack.Result swarm(Duration timeout, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Repository.root().resolve("deploy/swarm/swarm").toString()));
+    /** {@code docker ARGS} on the manager, as docs/swarm.md's recipe has it, with {@code env} added. */
+    private static Stack.Result recipe(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("docker"));
         command.addAll(Arrays.asList(args));
-        Map<String, String> env = new HashMap<>();
-        env.put("HWAAS_REDIS_IMAGE", REDIS_IMAGE);
-        env.put("XDG_STATE_HOME", state.toString());
-        long t = System.nanoTime();
-        Stack.Result result = cluster.command(cluster.node(1), env, timeout, command);
-        log("swarm " + String.join(" ", args) + ": exit " + result.exit() + " after "
-                + Math.round((System.nanoTime() - t) / 1e8) / 10.0 + " s");
-        if (args.length > 0 && List.of("deploy", "status", "rm").contains(args[0])) {
-            // What an operator sees, in the test's report.
+        Map<String, String> all = new HashMap<>(env);
+        all.put("HWAAS_REDIS_IMAGE", REDIS_IMAGE);
+        all.put("HWAAS_IMAGE_TAG", TAG);
+        return timed(String.join(" ", command), cluster.command(cluster.node(1), all, Duration.ofMinutes(3), command));
+    }
+
+    /** {@code ./hwaas swarm ARGS} with the CLI pointed at the manager and the recipe's password file. */
+    private static Stack.Result hwaasSwarm(Duration timeout, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Repository.root().resolve("hwaas").toString(), "swarm"));
+        command.addAll(Arrays.asList(args));
+        Stack.Result result = cluster.command(cluster.node(1), Map.of("HWAAS_REDIS_PASSWORD_FILE", passwordFile.toString()),
+                timeout, command);
+        return timed("./hwaas swarm " + String.join(" ", args), result);
+    }
+
+    /** Logs what ran and, where an operator reads it, what it printed. */
+    private static Stack.Result timed(String what, Stack.Result result) {
+        log(what + ": exit " + result.exit());
+        if (what.contains("status") || what.contains("deploy")) {
             result.out().lines().forEach(line -> System.out.println("SWARM:   | " + line));
         }
         return result;
