@@ -6,6 +6,7 @@
 #
 # HWAAS_BUILD_IMAGE   JDK >= 17 with Maven >= 3.8 as mvn, and jlink (any JDK has it; JDK 17-23 need jmods)
 # HWAAS_RUNTIME_IMAGE a glibc-based JRE image; the services' file system is cut from it (see docker/userland.sh)
+# HWAAS_VERSION, HWAAS_REVISION, HWAAS_CREATED, HWAAS_SOURCE  the OCI labels' values (./hwaas sets them)
 ARG HWAAS_BUILD_IMAGE=maven:3.9-eclipse-temurin-25
 ARG HWAAS_RUNTIME_IMAGE=eclipse-temurin:25-jre
 
@@ -54,6 +55,11 @@ COPY --from=build /out/worker /opt/hwaas/worker
 RUN ["/opt/hwaas/jre/bin/java", "@/opt/hwaas/worker/train.args"]
 USER 10001:10001
 ENTRYPOINT ["/opt/hwaas/jre/bin/java", "@/opt/hwaas/worker/jvm.args", "io.hwaas.worker.Main"]
+# OCI labels last, so that a new commit changes nothing but them; ./hwaas passes the values (docs/images.md).
+ARG HWAAS_VERSION= HWAAS_REVISION= HWAAS_CREATED= HWAAS_SOURCE=
+LABEL org.opencontainers.image.title=hwaas-worker org.opencontainers.image.version="$HWAAS_VERSION" \
+  org.opencontainers.image.revision="$HWAAS_REVISION" org.opencontainers.image.created="$HWAAS_CREATED" \
+  org.opencontainers.image.source="$HWAAS_SOURCE"
 
 FROM base AS client
 ENV MALLOC_ARENA_MAX=1
@@ -62,3 +68,8 @@ RUN ["/opt/hwaas/jre/bin/java", "-XX:TieredStopAtLevel=1", "@/opt/hwaas/client/t
 COPY docker/client-start /opt/hwaas/client/start
 USER 10001:10001
 ENTRYPOINT ["/bin/bash", "/opt/hwaas/client/start"]
+# OCI labels last, so that a new commit changes nothing but them; ./hwaas passes the values (docs/images.md).
+ARG HWAAS_VERSION= HWAAS_REVISION= HWAAS_CREATED= HWAAS_SOURCE=
+LABEL org.opencontainers.image.title=hwaas-client org.opencontainers.image.version="$HWAAS_VERSION" \
+  org.opencontainers.image.revision="$HWAAS_REVISION" org.opencontainers.image.created="$HWAAS_CREATED" \
+  org.opencontainers.image.source="$HWAAS_SOURCE"

@@ -86,8 +86,8 @@ class FirstHourIT {
         }
     }
 
-    /** The checkout's files as git sees them (tracked, and new ones not ignored), without .env or builds. */
-    private static Path copyOfTheCheckout(Path target) throws Exception {
+    /** The checkout's files as git sees them (tracked, and new ones not ignored), without .env or builds; CheckoutsIT too. */
+    static Path copyOfTheCheckout(Path target) throws Exception {
         Path root = Repository.root();
         Command.Result files = run(root, Duration.ofMinutes(1), "git", "ls-files", "-co", "--exclude-standard");
         assertThat(files.exit()).as("git ls-files: " + files.all()).isZero();
@@ -103,7 +103,7 @@ class FirstHourIT {
         return target;
     }
 
-    private static Command.Result run(Path dir, Duration timeout, String... command)
+    static Command.Result run(Path dir, Duration timeout, String... command)
             throws IOException, InterruptedException {
         // Nothing of the test's own project or files: .env in the directory decides.
         return Command.of(command).in(dir).unset(name -> name.equals("COMPOSE_PROJECT_NAME")

@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HwaasCliTest {
     private static final List<String> TOOLS = List.of("bash", "env", "dirname", "basename", "cat", "od", "tr",
-            "grep", "seq", "mktemp", "chmod", "sed", "awk", "sort", "head", "tail", "rm", "tee");
+            "grep", "seq", "mktemp", "chmod", "sed", "awk", "sort", "head", "tail", "rm", "tee", "cksum", "cut", "git");
     private static final List<String> REQUIRED_TOOLS = List.of("bash", "dirname", "basename", "cat");
     private static final long TIMEOUT_SECONDS = 30;
 
@@ -117,9 +118,11 @@ class HwaasCliTest {
 
     /** hwaas's own files in a directory of the test's, so that the .env it writes stays there. */
     private Path checkout() throws IOException {
-        Path checkout = temp.resolve("checkout");
-        for (String file : List.of("hwaas", "docker-compose.yml", "docker-compose.ha.yml",
-                "hw-common/src/main/resources/io/hwaas/common/config/variables.txt")) {
+        return checkout(temp.resolve("checkout"));
+    }
+
+    private Path checkout(Path checkout) throws IOException {
+        for (String file : List.of("hwaas", "docker-compose.yml", "docker-compose.ha.yml", "pom.xml")) {
             Path copy = checkout.resolve(file);
             Files.createDirectories(copy.getParent());
             Files.copy(Repository.root().resolve(file), copy, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
@@ -137,12 +140,18 @@ class HwaasCliTest {
 
     private Command.Result hwaasIn(Path checkout, Map<String, String> extraEnv, String... args)
             throws IOException, InterruptedException {
+        return run(temp, checkout.resolve("hwaas").toString(), extraEnv, args);
+    }
+
+    /** {@code bash SCRIPT ARGS} in {@code dir}: SCRIPT as a user would type it, relative or not. */
+    private Command.Result run(Path dir, String script, Map<String, String> extraEnv, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Repository.onPath("bash").toString());
-        command.add(checkout.resolve("hwaas").toString());
+        command.add(script);
         command.addAll(List.of(args));
         // A developer's own HWAAS_* or COMPOSE_* settings must not change what the script sees.
-        return Command.of(command).in(temp).onlyGivenEnv().env("PATH", bin.toString()).env("HOME", temp.toString())
+        return Command.of(command).in(dir).onlyGivenEnv().env("PATH", bin.toString()).env("HOME", temp.toString())
                 .env(extraEnv).run(Duration.ofSeconds(TIMEOUT_SECONDS));
     }
 
@@ -259,12 +268,12 @@ class HwaasCliTest {
         Path calls = fakeDockerWithoutComposePlugin();
         assertUsageError("HWAAS_COMPOSE=docker compose, no plugin",
                 hwaas(Map.of("HWAAS_COMPOSE", "docker compose"), "1", "1"),
-                "HWAAS_COMPOSE='docker compose', but the Docker Compose plugin is not installed");
+                "HWAAS_COMPOSE='docker compose', but it is not installed");
         assertThat(Files.readAllLines(calls)).as("asked the daemon, then the plugin").containsExactly("info",
                 "compose version");
         assertUsageError("HWAAS_COMPOSE=docker-compose, not installed",
                 hwaas(Map.of("HWAAS_COMPOSE", "docker-compose"), "1", "1"),
-                "HWAAS_COMPOSE='docker-compose', but docker-compose is not installed");
+                "HWAAS_COMPOSE='docker-compose', but it is not installed");
         assertUsageError("no Compose at all", hwaas("1", "1"),
                 "neither 'docker compose' nor 'docker-compose' is available");
     }
@@ -332,12 +341,20 @@ class HwaasCliTest {
     }
 
     @Test
-    void aMisspeltVariableIsReportedWithTheOneMeant() throws Exception {
-        workingDocker(16L << 30);
+    void variablesAreJudgedByTheWorkerImageAndItsWarningsRelayed() throws Exception {
+        // The product's own check (hw-worker variables, tested for real in CheckoutsIT): hwaas
+        // hands it the names, never the values, and relays what it prints.
+        Path names = temp.resolve("names");
+        Path calls = workingDocker(16L << 30, "  'run --rm') cat \"$6\" > '" + names + "';"
+                + " echo 'HWAAS_WORKER_THREAD is not a variable HWaaS reads (did you mean HWAAS_WORKER_THREADS?); it has no effect' ;;\n");
         Command.Result result = hwaasIn(checkout(), Map.of("HWAAS_WORKER_THREAD", "8"), "-d", "1", "1");
         assertThat(result.exit()).as("it still starts\n" + result.describe()).isZero();
-        assertThat(result.err()).as("the warning").contains(
-                "HWAAS_WORKER_THREAD is not a variable HWaaS reads (did you mean HWAAS_WORKER_THREADS?)");
+        assertThat(Files.readString(calls)).as("what Docker was asked").containsPattern(
+                "run --rm --network none --env-file \\S+ hwaas-worker:latest variables");
+        assertThat(Files.readAllLines(names)).as("the names handed over, values empty")
+                .contains("HWAAS_WORKER_THREAD=", "HWAAS_REDIS_PASSWORD=").allMatch(l -> l.endsWith("="));
+        assertThat(result.err()).as("the warning").contains("hwaas: warning: HWAAS_WORKER_THREAD is not a variable"
+                + " HWaaS reads (did you mean HWAAS_WORKER_THREADS?)");
     }
 
     @Test
@@ -349,7 +366,8 @@ class HwaasCliTest {
         Command.Result result = hwaasIn(checkout, Map.of(), "-d", "1", "1");
         assertThat(result.exit()).as("exit status\n" + result.describe()).isZero();
         List<String> lines = Files.readAllLines(checkout.resolve(".env"));
-        assertThat(lines).as(".env").contains("MY_SETTING=kept", "COMPOSE_PROJECT_NAME=hwaas", "COMPOSE_FILE=docker-compose.yml")
+        assertThat(lines).as(".env").contains("MY_SETTING=kept", "COMPOSE_FILE=docker-compose.yml")
+                .anySatisfy(l -> assertThat(l).matches("COMPOSE_PROJECT_NAME=checkout-[0-9a-f]{8}"))
                 .anySatisfy(l -> assertThat(l).startsWith("HWAAS_REDIS_PASSWORD=").hasSize("HWAAS_REDIS_PASSWORD=".length() + 48));
         assertThat(Files.getPosixFilePermissions(checkout.resolve(".env"))).as(".env mode")
                 .isEqualTo(PosixFilePermissions.fromString("rw-------"));
@@ -358,8 +376,183 @@ class HwaasCliTest {
         Files.move(checkout, other);
         Command.Result own = hwaasIn(other, Map.of("COMPOSE_PROJECT_NAME", "mine"), "-d", "1", "1");
         assertThat(own.exit()).as("exit status\n" + own.describe()).isZero();
-        assertThat(Files.readAllLines(other.resolve(".env"))).as("a project name set by the user is kept")
-                .contains("COMPOSE_PROJECT_NAME=hwaas").doesNotContain("COMPOSE_PROJECT_NAME=mine");
+        assertThat(Files.readAllLines(other.resolve(".env"))).as("the name in .env is kept, and one set by the user is not written")
+                .containsAll(lines.stream().filter(l -> l.startsWith("COMPOSE_PROJECT_NAME=")).toList())
+                .doesNotContain("COMPOSE_PROJECT_NAME=mine");
+    }
+
+    @Test
+    void twoCheckoutsInDirectoriesOfTheSameNameGetTwoProjects() throws Exception {
+        workingDocker(16L << 30);
+        List<String> names = new ArrayList<>();
+        for (String parent : List.of("a", "b")) {
+            Path checkout = checkout(temp.resolve(parent).resolve("hwaas"));
+            Command.Result result = hwaasIn(checkout, Map.of(), "-d", "1", "1");
+            assertThat(result.exit()).as("exit status in " + parent + "\n" + result.describe()).isZero();
+            names.add(Files.readAllLines(checkout.resolve(".env")).stream().filter(l -> l.startsWith("COMPOSE_PROJECT_NAME="))
+                    .findFirst().orElseThrow());
+        }
+        assertThat(names).as("the project names of a/hwaas and b/hwaas").doesNotHaveDuplicates()
+                .allMatch(n -> n.matches("COMPOSE_PROJECT_NAME=hwaas-[0-9a-f]{8}"));
+    }
+
+    @Test
+    void aProjectAnotherCheckoutStartedIsNeverTouched() throws Exception {
+        // Its containers carry the other checkout's directory (a copied .env, a name set by hand).
+        Path calls = workingDocker(16L << 30, "  'ps -a') echo /home/me/other/hwaas ;;\n");
+        Path checkout = checkout();
+        Files.writeString(checkout.resolve(".env"), "COMPOSE_PROJECT_NAME=shared\nHWAAS_REDIS_PASSWORD=x\n");
+        for (String[] args : new String[][] {{"down"}, {"-d", "1", "1"}, {"status"}, {"audit"}, {"logs"}}) {
+            Command.Result result = hwaasIn(checkout, Map.of(), args);
+            String what = String.join(" ", args);
+            assertThat(result.exit()).as(what + ": refused\n" + result.describe()).isEqualTo(2);
+            assertThat(result.err()).as(what + ": says whose it is").contains("the Compose project 'shared' was started"
+                    + " from the checkout in /home/me/other/hwaas", "COMPOSE_PROJECT_NAME");
+        }
+        assertThat(Files.readString(calls)).as("nothing was asked of Compose but its version")
+                .doesNotContain("compose up", "compose stop", "compose down", "compose run", "compose build", "compose logs");
+    }
+
+    @Test
+    void statusWithoutAStackWritesNothingAndExitsThree() throws Exception {
+        workingDocker(16L << 30);
+        Path checkout = checkout();
+        for (String command : List.of("status", "logs")) {
+            Command.Result result = hwaasIn(checkout, Map.of(), command);
+            assertThat(result.exit()).as(command + " where nothing ever ran: exit 3\n" + result.describe()).isEqualTo(3);
+            assertThat(result.err()).as(command + ": the message").contains("no stack of this checkout is running");
+            assertThat(checkout.resolve(".env")).as(command + " wrote no .env").doesNotExist();
+        }
+        Files.writeString(checkout.resolve(".env"), "HWAAS_REDIS_PASSWORD=x\n");
+        Command.Result stopped = hwaasIn(checkout, Map.of(), "status");
+        assertThat(stopped.exit()).as("status with .env but no Redis: exit 3\n" + stopped.describe()).isEqualTo(3);
+        assertThat(Files.readString(checkout.resolve(".env"))).as(".env untouched").isEqualTo("HWAAS_REDIS_PASSWORD=x\n");
+        Command.Result down = hwaasIn(checkout(temp.resolve("fresh")), Map.of(), "down");
+        assertThat(down.exit()).as("down where nothing ever ran\n" + down.describe()).isZero();
+        assertThat(down.out()).as("down says so").contains("Nothing to stop");
+    }
+
+    @Test
+    void helpAndMessagesNameTheCommandAsTyped() throws Exception {
+        Path checkout = checkout();
+        Command.Result typed = run(checkout, "./hwaas", Map.of(), "1");
+        assertThat(typed.err()).as("as typed: ./hwaas\n" + typed.describe())
+                .startsWith("./hwaas: expected WORKERS and CLIENTS").contains("Usage: ./hwaas [options] WORKERS CLIENTS");
+        Command.Result help = run(checkout, "./hwaas", Map.of(), "--help");
+        assertThat(help.out()).as("help").contains("./hwaas bench [--quick] [--ha]", "./hwaas images push",
+                "./hwaas swarm status|audit", "3 no stack of this checkout is running");
+    }
+
+    @Test
+    void monitoringPortsInUseAreRefusedWhenGivenAndMovedOnOtherwise() throws Exception {
+        workingDocker(16L << 30);
+        // A backlog of 50: hwaas connects to see whether the port is taken, and nothing accepts here.
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            String port = Integer.toString(taken.getLocalPort());
+            Map<String, String> noGrafana = Map.of("HWAAS_GRAFANA", "off");
+            Path checkout = checkout();
+            Files.writeString(checkout.resolve(".env"), "HWAAS_REDIS_PASSWORD=x\nHWAAS_GRAFANA_PASSWORD=y\n");
+            Command.Result given = hwaasIn(checkout, Map.of("HWAAS_GRAFANA", "off", "HWAAS_PROMETHEUS_PORT", port), "-d", "-m", "1", "1");
+            assertUsageError("a port given and taken", given, "port " + port + " (HWAAS_PROMETHEUS_PORT, for prometheus)"
+                    + " is already in use", "set HWAAS_PROMETHEUS_PORT to a free port");
+            assertUsageError("a port that is no port", hwaasIn(checkout, Map.of("HWAAS_PROMETHEUS_PORT", "90x"), "-d", "-m", "1", "1"),
+                    "HWAAS_PROMETHEUS_PORT must be a port number from 1024 to 65535, not '90x'");
+
+            // Kept in .env from an earlier run, and taken since: the next free one is chosen and kept.
+            Files.writeString(checkout.resolve(".env"), "HWAAS_PROMETHEUS_PORT=" + port + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+            Command.Result moved = hwaasIn(checkout, noGrafana, "-d", "-m", "1", "1");
+            assertThat(moved.exit()).as("exit status\n" + moved.describe()).isZero();
+            String chosen = Files.readAllLines(checkout.resolve(".env")).stream().filter(l -> l.startsWith("HWAAS_PROMETHEUS_PORT="))
+                    .findFirst().orElseThrow().substring("HWAAS_PROMETHEUS_PORT=".length());
+            assertThat(Integer.parseInt(chosen)).as("the port chosen").isGreaterThan(taken.getLocalPort());
+            assertThat(moved.out()).as("says where Prometheus is").contains("Prometheus http://localhost:" + chosen);
+        }
+    }
+
+    @Test
+    void imagesArePushedUnderTheVersionWithLabelsFromTheCommitAndNoCredentials() throws Exception {
+        Path calls = workingDocker(16L << 30);
+        Path checkout = checkout();
+        String version = new String(Files.readAllBytes(checkout.resolve("pom.xml")), StandardCharsets.UTF_8)
+                .replaceFirst("(?s).*?\n  <version>([^<]+)</version>.*", "$1");
+        git(checkout, "init", "-q");
+        git(checkout, "add", ".");
+        git(checkout, "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "-qm", "x");
+        git(checkout, "remote", "add", "origin", "https://someone:s3cret@git.example.invalid/hwaas.git");
+        String revision = git(checkout, "rev-parse", "HEAD");
+
+        assertUsageError("no registry", hwaasIn(checkout, Map.of(), "images", "push"), "set HWAAS_IMAGE_REGISTRY");
+        assertUsageError("images alone", hwaasIn(checkout, Map.of(), "images"), "expected 'images push'", "Usage:");
+        assertUsageError("a registry that is none", hwaasIn(checkout, Map.of("HWAAS_IMAGE_REGISTRY", "http://x/"), "images", "push"),
+                "HWAAS_IMAGE_REGISTRY must be a registry's host[:port][/path]", "'http://x/'");
+        assertUsageError("a tag that is none", hwaasIn(checkout, Map.of("HWAAS_IMAGE_REGISTRY", "r:5000", "HWAAS_IMAGE_TAG", "a b"),
+                "images", "push"), "HWAAS_IMAGE_TAG must be a Docker tag", "'a b'");
+
+        Command.Result push = hwaasIn(checkout, Map.of("HWAAS_IMAGE_REGISTRY", "127.0.0.1:5999"), "images", "push");
+        assertThat(push.exit()).as("exit status\n" + push.describe()).isZero();
+        String asked = Files.readString(calls);
+        assertThat(asked).as("the build's labels and the pushes").contains(
+                "--build-arg HWAAS_VERSION=" + version + " --build-arg HWAAS_REVISION=" + revision + " ",
+                "--build-arg HWAAS_SOURCE=https://git.example.invalid/hwaas.git",
+                "push 127.0.0.1:5999/hwaas-worker:" + version, "push 127.0.0.1:5999/hwaas-client:" + version)
+                .containsPattern("--build-arg HWAAS_CREATED=\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ ")
+                .doesNotContain("s3cret");
+
+        Files.writeString(checkout.resolve("hwaas"), "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        Files.delete(calls);
+        assertThat(hwaasIn(checkout, Map.of("HWAAS_IMAGE_REGISTRY", "127.0.0.1:5999"), "images", "push").exit()).as("push").isZero();
+        assertThat(Files.readString(calls)).as("a change not committed").contains("HWAAS_REVISION=" + revision + "-dirty ");
+        Files.delete(calls);
+        Command.Result up = hwaasIn(checkout, Map.of("HWAAS_IMAGE_REGISTRY", "127.0.0.1:5999/"), "-d", "1", "1");
+        assertThat(up.exit()).as("exit status\n" + up.describe()).isZero();
+        assertThat(Files.readString(calls)).as("a stack from the registry: pulled, not built")
+                .contains("compose pull hw-worker hw-client", "127.0.0.1:5999/hwaas-worker:" + version + " variables")
+                .doesNotContain("compose build");
+    }
+
+    private String git(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("git"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0).as("git " + command + ": " + out).isTrue();
+        return out;
+    }
+
+    @Test
+    void swarmStatusRunsTheWorkersImageWithTheirSettingsAndThePasswordOutOfItsArguments() throws Exception {
+        assertUsageError("swarm alone", hwaas("swarm"), "expected 'swarm status' or 'swarm audit'", "Usage:");
+        assertUsageError("swarm deploy", hwaas("swarm", "deploy", "3", "10"), "the rest is plain docker stack");
+
+        fakeDocker("if [ \"$1 $2\" = 'service inspect' ]; then echo 'Error response from daemon: This node is not a swarm"
+                + " manager.' >&2; fi\n");
+        assertUsageError("on a worker node", hwaas(Map.of("HWAAS_REDIS_PASSWORD", "pw"), "swarm", "status"),
+                "no service hwaas_hw-worker", "must be a manager of the swarm", "This node is not a swarm manager");
+
+        Path calls = workingDocker(16L << 30, "  'service inspect') case \"$*\" in *Image*) echo reg/hwaas-worker:1.0@sha256:ab ;;"
+                + " *Env*) printf 'REDIS_URL=redis://redis:6379/1\\nHWAAS_NAMESPACE=other\\nHWAAS_LOG_LEVEL=\\n"
+                + "HWAAS_REDIS_PASSWORD_FILE=/run/secrets/redis_password\\n' ;; esac ;;\n");
+        assertUsageError("no password", hwaas(Map.of("HWAAS_STACK", "s1"), "swarm", "status"), "the secret s1_redis_password",
+                "set HWAAS_REDIS_PASSWORD_FILE");
+        Path password = temp.resolve("password");
+        Files.writeString(password, "pw-from-file");
+        Command.Result status = hwaas(Map.of("HWAAS_STACK", "s1", "HWAAS_REDIS_PASSWORD_FILE", password.toString()), "swarm", "status", "--x");
+        assertThat(status.exit()).as("exit status\n" + status.describe()).isZero();
+        assertThat(Files.readString(calls)).as("the one-off container").contains("run --rm --network s1_workers --read-only",
+                "-e REDIS_URL=redis://redis:6379/1 -e HWAAS_NAMESPACE=other -e HWAAS_REDIS_PASSWORD -e HWAAS_METRICS_PORT=0"
+                        + " reg/hwaas-worker:1.0@sha256:ab status --x")
+                .doesNotContain("pw-from-file", "HWAAS_LOG_LEVEL", "/run/secrets");
+    }
+
+    @Test
+    void theScriptNeedsNothingBeyondTheBash32OfAMac() throws Exception {
+        // Its code, not its comments (which name what it avoids).
+        String script = String.join("\n", Files.readAllLines(Repository.root().resolve("hwaas")).stream()
+                .filter(l -> !l.strip().startsWith("#")).toList());
+        for (String bash4 : List.of("mapfile", "readarray", "declare -A", "local -A", "local -n", "declare -n", "coproc",
+                "wait -n", "[[ -v", ",,}", "^^}", "|&", ";;&")) {
+            assertThat(script).as("hwaas uses " + bash4 + ", which bash 3.2 lacks").doesNotContain(bash4);
+        }
     }
 
     @Test

@@ -1,13 +1,12 @@
 package io.hwaas.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
+import io.hwaas.common.testing.Command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hwaas.common.hello.AuditBits;
 import io.hwaas.common.hello.Keys;
-import io.hwaas.common.testing.Command;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,21 +17,21 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * HWaaS as a Docker Swarm stack ({@code deploy/swarm}) on a real three-node swarm made of
- * Docker-in-Docker nodes ({@link SwarmCluster}), driven through {@code ./hwaas swarm}'s script:
- * deployed with 3 workers and 10 clients, scaled up and down under load, a node drained and made
- * active again, and then a node that runs workers and clients killed outright under load. The
- * audit must then find no submitted hello lost, and printing must have resumed within 10 s.
+ * HWaaS as a Docker Swarm stack ({@code deploy/swarm/hwaas.yml}) on a real three-node swarm made
+ * of Docker-in-Docker nodes ({@link SwarmCluster}), driven by docs/swarm.md's recipe: plain
+ * {@code docker secret}, {@code stack} and {@code service} commands, and {@code ./hwaas swarm
+ * status|audit}. Deployed with 3 workers and 10 clients, scaled up and down under load, a node
+ * drained and made active again, and then a node that runs workers and clients killed outright
+ * under load. The audit must then find no submitted hello lost, and printing must have resumed
+ * within 10 s.
  *
  * <p>The host's own daemon only runs the node containers: the test checks that it is in no swarm
  * before and after, and leaves nothing of its own behind.
@@ -45,12 +44,13 @@ class SwarmIT {
     private static final String CLIENT = STACK + "_hw-client";
     private static final String REDIS = STACK + "_redis";
     private static final String REDIS_IMAGE = env("HWAAS_REDIS_IMAGE", "redis:7.4");
-    /** What {@code compose build} made and the stack file deploys: both follow HWAAS_IMAGE_TAG. */
     private static final String TAG = env("HWAAS_IMAGE_TAG", "latest");
     private static final List<String> IMAGES = List.of("hwaas-worker:" + TAG, "hwaas-client:" + TAG, REDIS_IMAGE);
 
     private static SwarmCluster cluster;
     private static Path state;
+    /** The file the secret is created from, kept for status and audit, as the recipe says. */
+    private static Path passwordFile;
     private static long testStart = System.nanoTime();
 
     /** A job a worker of the killed node held when the node died. */
@@ -75,8 +75,10 @@ class SwarmIT {
         cluster.formSwarm(Duration.ofSeconds(1));
         SwarmCluster.check(manager("node", "update", "--label-add", "hwaas.redis=true", "node1"), "labelling node1");
         System.out.printf("SWARM: three nodes up, images loaded and swarm formed in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-        // The password the script generates is kept here, not in the developer's home.
+        // The recipe's password file, here rather than in the developer's home.
         state = Files.createTempDirectory("hwaas-swarm-state");
+        passwordFile = state.resolve("hwaas-redis.password");
+        Files.writeString(passwordFile, java.util.UUID.randomUUID().toString().replace("-", ""));
     }
 
     @AfterAll
@@ -101,16 +103,22 @@ class SwarmIT {
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void survivesScalingADrainAndTheLossOfANodeUnderLoadWithoutLosingAHello() throws Exception {
         testStart = System.nanoTime();
-        // The script refuses nonsense before it talks to any daemon, and a daemon that is no manager.
-        assertThat(swarm(Duration.ofSeconds(30), "deploy", "0", "5").exit()).as("swarm deploy 0 5: exit 2").isEqualTo(2);
-        assertThat(swarm(Duration.ofSeconds(30), "frobnicate").exit()).as("swarm frobnicate: exit 2").isEqualTo(2);
-        Command.Result onWorker = cluster.command(cluster.node(2), Map.of("XDG_STATE_HOME", state.toString()),
-                Duration.ofSeconds(60), List.of(Repository.root().resolve("deploy/swarm/swarm").toString(), "status"));
+        // ./hwaas swarm refuses what the recipe leaves to docker stack, and a daemon that is no manager.
+        assertThat(hwaasSwarm(Duration.ofSeconds(30), "frobnicate").exit()).as("swarm frobnicate: exit 2").isEqualTo(2);
+        Command.Result onWorker = cluster.command(cluster.node(2), Map.of("HWAAS_REDIS_PASSWORD_FILE", passwordFile.toString()),
+                Duration.ofSeconds(60), List.of(Repository.root().resolve("hwaas").toString(), "swarm", "status"));
         assertThat(onWorker.exit()).as("swarm status on a worker node: " + onWorker.all()).isEqualTo(2);
-        assertThat(onWorker.err()).as("swarm status on a worker node says why").contains("not a manager");
+        assertThat(onWorker.err()).as("swarm status on a worker node says why").contains("not a swarm manager");
 
-        Command.Result deploy = swarm(Duration.ofMinutes(4), "deploy", "3", "10");
-        assertThat(deploy.exit()).as("swarm deploy 3 10: " + deploy.all()).isZero();
+        long t = System.nanoTime();
+        SwarmCluster.check(recipe(Map.of(), "secret", "create", "hwaas_redis_password", passwordFile.toString()),
+                "docker secret create");
+        Command.Result deploy = recipe(Map.of("HWAAS_SWARM_WORKERS", "3", "HWAAS_SWARM_CLIENTS", "10"), "stack", "deploy",
+                "--resolve-image", "never", "-c", Repository.root().resolve("deploy/swarm/hwaas.yml").toString(), STACK);
+        assertThat(deploy.exit()).as("docker stack deploy: " + deploy.all()).isZero();
+        awaitTasks(Duration.ofMinutes(4), "every task of the stack running", () -> sum(runningTasks(REDIS)) == 1
+                && sum(runningTasks(WORKER)) == 3 && sum(runningTasks(CLIENT)) == 10);
+        log(String.format("deployed: every task runs after %.1f s", (System.nanoTime() - t) / 1e9));
 
         assertThat(runningTasks(REDIS)).as("Redis' task, on the labelled node").containsOnlyKeys("node1");
         Map<String, Integer> workers = runningTasks(WORKER);
@@ -122,17 +130,17 @@ class SwarmIT {
             awaitHellosOn(node, 1, Duration.ofSeconds(60));
         }
         checkTaskSandbox(cluster.node(2));
-        Command.Result status = swarm(Duration.ofMinutes(1), "status");
+        Command.Result status = hwaasSwarm(Duration.ofMinutes(1), "status");
         assertThat(status.exit()).as("swarm status: " + status.all()).isZero();
-        assertThat(status.out()).as("swarm status: tasks per node and the workers' report")
-                .contains("node1", "node2", "node3").containsPattern("workers alive +3 ");
+        assertThat(status.out()).as("swarm status: the workers' report").containsPattern("workers alive +3 ")
+                .containsPattern("clients +10 ");
 
         // Scaling under load: up, down below the start, and back.
         for (int n : new int[] {5, 2, 3}) {
             Instant before = Instant.now();
-            Command.Result scale = swarm(Duration.ofMinutes(2), "scale", Integer.toString(n), "10");
-            assertThat(scale.exit()).as("swarm scale " + n + " 10: " + scale.all()).isZero();
-            assertThat(sum(runningTasks(WORKER))).as("running workers after scaling to " + n).isEqualTo(n);
+            Command.Result scale = recipe(Map.of(), "service", "scale", WORKER + "=" + n);
+            assertThat(scale.exit()).as("docker service scale " + WORKER + "=" + n + ": " + scale.all()).isZero();
+            awaitTasks(Duration.ofSeconds(30), "running workers after scaling to " + n, () -> sum(runningTasks(WORKER)) == n);
             awaitHellosSince(before, 20, Duration.ofSeconds(30));
         }
 
@@ -188,12 +196,12 @@ class SwarmIT {
         awaitHellosSince(Instant.now(), 30, Duration.ofSeconds(30));
 
         // Clients stop first and flush; then nothing may be left queued or in flight.
-        Command.Result stop = swarm(Duration.ofMinutes(2), "scale", "3", "0");
-        assertThat(stop.exit()).as("swarm scale 3 0 (the clients flush and stop): " + stop.all()).isZero();
+        Command.Result stop = recipe(Map.of(), "service", "scale", CLIENT + "=0");
+        assertThat(stop.exit()).as("docker service scale " + CLIENT + "=0 (the clients flush and stop): " + stop.all()).isZero();
         awaitDrained(Duration.ofSeconds(60));
         log("queue and in-flight lists empty");
 
-        Command.Result audit = swarm(Duration.ofMinutes(2), "audit", "--json");
+        Command.Result audit = hwaasSwarm(Duration.ofMinutes(2), "audit", "--json");
         System.out.println("SWARM: audit (exit " + audit.exit() + "): " + audit.out().trim());
         JsonNode report = JSON.readTree(audit.out().lines().filter(l -> l.startsWith("{")).findFirst()
                 .orElseThrow(() -> new AssertionError("no JSON in the audit output: " + audit.all())));
@@ -230,29 +238,39 @@ class SwarmIT {
         assertThat(moved).as("tasks moved by the drain and the node loss").isPositive();
 
         // Removal: the stack goes, with its networks; the secret stays for the next deploy.
-        Command.Result rm = swarm(Duration.ofMinutes(3), "rm");
-        assertThat(rm.exit()).as("swarm rm: " + rm.all()).isZero();
-        assertThat(manager("service", "ls", "-q").out().trim()).as("services left after swarm rm").isEmpty();
-        assertThat(manager("network", "ls", "-q", "--filter", "label=com.docker.stack.namespace=" + STACK).out().trim())
-                .as("stack networks left after swarm rm").isEmpty();
-        assertThat(manager("secret", "inspect", STACK + "_redis_password").exit()).as("the secret, kept by swarm rm").isZero();
+        Command.Result rm = recipe(Map.of(), "stack", "rm", STACK);
+        assertThat(rm.exit()).as("docker stack rm: " + rm.all()).isZero();
+        awaitTasks(Duration.ofSeconds(90), "the stack's services and networks gone", () ->
+                manager("service", "ls", "-q").out().isBlank() && manager("network", "ls", "-q", "--filter",
+                        "label=com.docker.stack.namespace=" + STACK).out().isBlank());
+        assertThat(manager("secret", "inspect", STACK + "_redis_password").exit()).as("the secret, kept by stack rm").isZero();
     }
 
     // ---- The stack on the swarm ------------------------------------------------------------
 
-    /** {@code ./hwaas swarm ARGS}: the script itself, with the CLI pointed at the manager. */
-    private static Command.Result swarm(Duration timeout, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Repository.root().resolve("deploy/swarm/swarm").toString()));
+    /** {@code docker ARGS} on the manager, as docs/swarm.md's recipe has it, with {@code env} added. */
+    private static Command.Result recipe(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("docker"));
         command.addAll(Arrays.asList(args));
-        Map<String, String> env = new HashMap<>();
-        env.put("HWAAS_REDIS_IMAGE", REDIS_IMAGE);
-        env.put("XDG_STATE_HOME", state.toString());
-        long t = System.nanoTime();
-        Command.Result result = cluster.command(cluster.node(1), env, timeout, command);
-        log("swarm " + String.join(" ", args) + ": exit " + result.exit() + " after "
-                + Math.round((System.nanoTime() - t) / 1e8) / 10.0 + " s");
-        if (args.length > 0 && List.of("deploy", "status", "rm").contains(args[0])) {
-            // What an operator sees, in the test's report.
+        Map<String, String> all = new HashMap<>(env);
+        all.put("HWAAS_REDIS_IMAGE", REDIS_IMAGE);
+        all.put("HWAAS_IMAGE_TAG", TAG);
+        return timed(String.join(" ", command), cluster.command(cluster.node(1), all, Duration.ofMinutes(3), command));
+    }
+
+    /** {@code ./hwaas swarm ARGS} with the CLI pointed at the manager and the recipe's password file. */
+    private static Command.Result hwaasSwarm(Duration timeout, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Repository.root().resolve("hwaas").toString(), "swarm"));
+        command.addAll(Arrays.asList(args));
+        Command.Result result = cluster.command(cluster.node(1), Map.of("HWAAS_REDIS_PASSWORD_FILE", passwordFile.toString()),
+                timeout, command);
+        return timed("./hwaas swarm " + String.join(" ", args), result);
+    }
+
+    /** Logs what ran and, where an operator reads it, what it printed. */
+    private static Command.Result timed(String what, Command.Result result) {
+        log(what + ": exit " + result.exit());
+        if (what.contains("status") || what.contains("deploy")) {
             result.out().lines().forEach(line -> System.out.println("SWARM:   | " + line));
         }
         return result;
@@ -392,122 +410,119 @@ class SwarmIT {
             List<String> stop = new ArrayList<>(List.of("kill", "-s", "STOP"));
             stop.addAll(ids);
             SwarmCluster.check(cluster.on(victim, Duration.ofSeconds(30), stop.toArray(new String[0])), "stopping workers");
-            try {
-                return await("a job in the in-flight lists of " + victim.name() + "'s stopped workers")
-                        .atMost(Duration.ofMillis(2500)).pollInterval(Duration.ofMillis(100))
-                        .until(() -> heldBy(ids), held -> !held.isEmpty());
-            } catch (ConditionTimeoutException e) {
-                // None this time: let them go on.
+            long deadline = System.nanoTime() + Duration.ofMillis(2500).toNanos();
+            while (System.nanoTime() < deadline) {
+                List<Orphan> held = new ArrayList<>();
+                for (String id : ids) {
+                    for (String key : redis("--raw", "KEYS", "resque:inflight:" + id.substring(0, 12) + "-*").lines().toList()) {
+                        if (key.isBlank()) {
+                            continue;
+                        }
+                        for (String payload : redis("--raw", "LRANGE", key, "0", "-1").lines().filter(l -> !l.isBlank()).toList()) {
+                            JsonNode meta = JSON.readTree(payload).path("hwaas");
+                            held.add(new Orphan(meta.path("client").asText(), meta.path("seq").asLong()));
+                        }
+                    }
+                }
+                if (!held.isEmpty()) {
+                    return held;
+                }
+                Thread.sleep(100);
             }
-            long resumedAt = redisMillis();
             List<String> resume = new ArrayList<>(List.of("kill", "-s", "CONT"));
             resume.addAll(ids);
             cluster.on(victim, Duration.ofSeconds(30), resume.toArray(new String[0]));
-            await("the resumed workers beat again before the next attempt").atMost(Duration.ofSeconds(10))
-                    .pollInterval(Duration.ofMillis(250)).until(() -> {
-                        List<String> beating = redis("--raw", "ZRANGEBYSCORE", KEYS.workers(), Long.toString(resumedAt),
-                                "+inf").lines().toList();
-                        return ids.stream().allMatch(id -> beating.stream().anyMatch(w -> w.startsWith(id.substring(0, 12))));
-                    });
+            // Let them heartbeat again before the next attempt.
+            Thread.sleep(2000);
         }
         throw new AssertionError("the workers of " + victim.name() + " held no job in 5 attempts");
-    }
-
-    /** The jobs in the in-flight lists of the worker containers {@code ids}. */
-    private static List<Orphan> heldBy(List<String> ids) throws Exception {
-        List<Orphan> held = new ArrayList<>();
-        for (String id : ids) {
-            for (String key : redis("--raw", "KEYS", "resque:inflight:" + id.substring(0, 12) + "-*").lines().toList()) {
-                if (key.isBlank()) {
-                    continue;
-                }
-                for (String payload : redis("--raw", "LRANGE", key, "0", "-1").lines().filter(l -> !l.isBlank()).toList()) {
-                    JsonNode meta = JSON.readTree(payload).path("hwaas");
-                    held.add(new Orphan(meta.path("client").asText(), meta.path("seq").asLong()));
-                }
-            }
-        }
-        return held;
-    }
-
-    /** Redis' clock, in milliseconds: what heartbeats are scored by. */
-    private static long redisMillis() throws Exception {
-        List<String> time = redis("TIME").lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
-        return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
     }
 
     /** Seconds from the kill to the first hello a worker of a surviving node printed after it. */
     private static double firstHelloAfter(Instant killedAt, long killedNanos, SwarmCluster.Node victim, Duration timeout)
             throws Exception {
-        Duration left = timeout.minusNanos(System.nanoTime() - killedNanos);
-        Instant first = await("a hello printed by a worker of a surviving node after the kill").atMost(left)
-                .pollInterval(Duration.ofMillis(250)).until(() -> firstHelloSince(killedAt, victim), Objects::nonNull);
-        return Math.round(Duration.between(killedAt, first).toMillis() / 100.0) / 10.0;
-    }
-
-    /** When the first hello since {@code since} was printed by a worker not on {@code victim}, or null. */
-    private static Instant firstHelloSince(Instant since, SwarmCluster.Node victim) throws Exception {
-        Instant first = null;
-        for (SwarmCluster.Node node : cluster.nodes) {
-            if (node.equals(victim)) {
-                continue;
-            }
-            for (String id : workerContainers(node, true)) {
-                Command.Result logs = cluster.on(node, Duration.ofSeconds(30), "logs", "-t", "--since", since.toString(), id);
-                for (String line : logs.out().lines().toList()) {
-                    int space = line.indexOf(' ');
-                    if (space < 0 || !line.substring(space + 1).equals("hello, world!")) {
-                        continue;
-                    }
-                    try {
-                        Instant at = Instant.parse(line.substring(0, space));
-                        if (!at.isBefore(since) && (first == null || at.isBefore(first))) {
-                            first = at;
+        long deadline = killedNanos + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Instant first = null;
+            for (SwarmCluster.Node node : cluster.nodes) {
+                if (node.equals(victim)) {
+                    continue;
+                }
+                for (String id : workerContainers(node, true)) {
+                    Command.Result logs = cluster.on(node, Duration.ofSeconds(30), "logs", "-t", "--since", killedAt.toString(), id);
+                    for (String line : logs.out().lines().toList()) {
+                        int space = line.indexOf(' ');
+                        if (space < 0 || !line.substring(space + 1).equals("hello, world!")) {
+                            continue;
                         }
-                    } catch (DateTimeParseException e) {
-                        // Not a timestamped line: nothing to learn from it.
+                        try {
+                            Instant at = Instant.parse(line.substring(0, space));
+                            if (!at.isBefore(killedAt) && (first == null || at.isBefore(first))) {
+                                first = at;
+                            }
+                        } catch (DateTimeParseException e) {
+                            // Not a timestamped line: nothing to learn from it.
+                        }
                     }
                 }
             }
+            if (first != null) {
+                return Math.round(Duration.between(killedAt, first).toMillis() / 100.0) / 10.0;
+            }
+            Thread.sleep(250);
         }
-        return first;
+        throw new AssertionError("no surviving worker printed a hello within " + timeout + " of the kill");
     }
 
     private static double awaitPrinted(Orphan orphan, long killedNanos, Duration timeout) throws Exception {
         String key = KEYS.audit(orphan.client(), AuditBits.block(orphan.seq()));
         String offset = Long.toString(AuditBits.offset(orphan.seq(), AuditBits.PRINTED));
-        await("orphan " + orphan.client() + ":" + orphan.seq() + " printed")
-                .atMost(timeout.minusNanos(System.nanoTime() - killedNanos)).pollInterval(Duration.ofMillis(100))
-                .until(() -> "1".equals(redis("GETBIT", key, offset)));
-        return Math.round((System.nanoTime() - killedNanos) / 1e8) / 10.0;
+        long deadline = killedNanos + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if ("1".equals(redis("GETBIT", key, offset))) {
+                return Math.round((System.nanoTime() - killedNanos) / 1e8) / 10.0;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("orphan " + orphan.client() + ":" + orphan.seq() + " not printed within " + timeout);
     }
 
     private static double awaitNodeDown(SwarmCluster.Node node, long killedNanos, Duration timeout) throws Exception {
-        await(node.name() + " declared down").atMost(timeout.minusNanos(System.nanoTime() - killedNanos))
-                .pollInterval(Duration.ofMillis(250))
-                .until(() -> "down".equals(manager("node", "inspect", "--format", "{{.Status.State}}", node.name()).out().trim()));
+        long deadline = killedNanos + timeout.toNanos();
+        while (!"down".equals(manager("node", "inspect", "--format", "{{.Status.State}}", node.name()).out().trim())) {
+            assertThat(System.nanoTime()).as(node.name() + " declared down within " + timeout).isLessThan(deadline);
+            Thread.sleep(250);
+        }
         return Math.round((System.nanoTime() - killedNanos) / 1e8) / 10.0;
     }
 
-    private static void awaitDrained(Duration timeout) {
-        await("queue and in-flight lists drained").atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> {
+    private static void awaitDrained(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
             long inflight = 0;
             for (String key : redis("--raw", "KEYS", "resque:inflight:*").lines().toList()) {
                 if (!key.isBlank()) {
                     inflight += Long.parseLong(redis("LLEN", key));
                 }
             }
-            return inflight == 0 && "0".equals(redis("LLEN", KEYS.queue()));
-        });
+            String queued = redis("LLEN", KEYS.queue());
+            if (inflight == 0 && "0".equals(queued)) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("queue (" + queued + ") and in-flight lists (" + inflight + ") drained within "
+                    + timeout).isLessThan(deadline);
+            Thread.sleep(500);
+        }
     }
 
     // ---- The host ----------------------------------------------------------------------------
 
     private static String hostSwarmState() throws Exception {
-        Command.Result info = Command.of("docker", "info", "--format", "{{.Swarm.LocalNodeState}}")
-                .run(Duration.ofSeconds(30));
-        assertThat(info.exit()).as("docker info on the host (is Docker installed and running?): " + info.all()).isZero();
-        return info.out().trim();
+        Process p = new ProcessBuilder("docker", "info", "--format", "{{.Swarm.LocalNodeState}}").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("docker info finishes").isTrue();
+        assertThat(p.exitValue()).as("docker info on the host (is Docker installed and running?): " + out).isZero();
+        return out;
     }
 
     /**
@@ -518,12 +533,17 @@ class SwarmIT {
         if (stack.docker(Duration.ofSeconds(30), "image", "inspect", SwarmCluster.NODE_IMAGE).exit() == 0) {
             return;
         }
-        assertThat(Command.of("sh", "-c", "command -v mmdebstrap").run(Duration.ofSeconds(10)).exit())
+        Process which = new ProcessBuilder("sh", "-c", "command -v mmdebstrap").start();
+        assertThat(which.waitFor(10, TimeUnit.SECONDS) && which.exitValue() == 0)
                 .as("mmdebstrap is installed (apt-get install mmdebstrap): the Swarm test builds its node image "
-                        + SwarmCluster.NODE_IMAGE + " with .ci/standins").isZero();
-        Command.Result build = Command.of(Repository.root().resolve(".ci/standins").toString()).in(Repository.root())
-                .run(Duration.ofMinutes(15));
-        assertThat(build.exit()).as(".ci/standins (builds " + SwarmCluster.NODE_IMAGE + "): " + build.all()).isZero();
+                        + SwarmCluster.NODE_IMAGE + " with .ci/standins").isTrue();
+        Process build = new ProcessBuilder(Repository.root().resolve(".ci/standins").toString()).directory(Repository.root().toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+        if (!build.waitFor(15, TimeUnit.MINUTES)) {
+            build.destroyForcibly();
+            throw new AssertionError(".ci/standins did not finish within 15 minutes");
+        }
+        assertThat(build.exitValue()).as(".ci/standins (builds " + SwarmCluster.NODE_IMAGE + ")").isZero();
         assertThat(stack.docker(Duration.ofSeconds(30), "image", "inspect", SwarmCluster.NODE_IMAGE).exit())
                 .as(SwarmCluster.NODE_IMAGE + " after .ci/standins").isZero();
     }

@@ -42,8 +42,7 @@ public final class Service {
 
     /** Logs each {@code HWAAS_*} variable that nothing reads, with the closest known name: a typo is not ignored silently. */
     public static void warnUnknownVariables(Map<String, String> env, Logger log) {
-        Variables.unknown(env).forEach((name, closest) -> log.warn("{} is not a variable HWaaS reads{}; it has no effect",
-                name, closest == null ? "" : " (did you mean " + closest + "?)"));
+        Variables.warnings(env).forEach(log::warn);
     }
 
     /** Logs why the configuration cannot be used and returns {@link #EXIT_CONFIG}. */

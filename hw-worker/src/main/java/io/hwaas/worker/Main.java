@@ -2,6 +2,7 @@ package io.hwaas.worker;
 
 import io.hwaas.common.config.ConfigException;
 import io.hwaas.common.config.Env;
+import io.hwaas.common.config.Variables;
 import io.hwaas.ops.Ops;
 import io.hwaas.runtime.MetricsServer;
 import io.hwaas.runtime.Service;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts a worker; {@code train} is the image build's training run, and any other argument an
  * operator command of hw-ops ({@code status}, {@code audit}, {@code keys}, the benchmarks) that
- * ships in the worker's image.
+ * ships in the worker's image; {@code variables} prints a warning for each {@code HWAAS_*}
+ * variable in its environment that nothing reads ({@code ./hwaas} passes it the names it was given).
  */
 public final class Main {
     static {
@@ -37,6 +39,10 @@ public final class Main {
             status = switch (command) {
                 case "run" -> run(env);
                 case "train" -> Training.run();
+                case "variables" -> {
+                    Variables.warnings(System.getenv()).forEach(System.out::println);
+                    yield 0;
+                }
                 default -> Ops.run(args, env, new OpsWorkerSide());
             };
         } catch (ConfigException e) {

@@ -46,6 +46,18 @@ public final class Variables {
         return unknown;
     }
 
+    /**
+     * One warning for each {@code HWAAS_*} name in {@code env} that nothing reads, naming the
+     * closest known one: what the services log at start, and what {@code hw-worker variables}
+     * prints for {@code ./hwaas} before it starts a stack.
+     */
+    public static List<String> warnings(Map<String, String> env) {
+        List<String> warnings = new ArrayList<>();
+        unknown(env).forEach((name, closest) -> warnings.add(name + " is not a variable HWaaS reads"
+                + (closest == null ? "" : " (did you mean " + closest + "?)") + "; it has no effect"));
+        return warnings;
+    }
+
     /** The known name nearest to {@code name} by edit distance, if within a third of its length. */
     static String closest(String name) {
         String best = null;

@@ -15,6 +15,15 @@ class VariablesTest {
     }
 
     @Test
+    void eachWarningNamesTheVariableAndTheOneMeant() {
+        assertThat(Variables.warnings(Map.of("HWAAS_WORKER_THREAD", "8", "HWAAS_SOMETHING_ELSE_ENTIRELY", "1",
+                "HWAAS_QUEUE", "hello"))).as("the warnings, in name order").containsExactly(
+                        "HWAAS_SOMETHING_ELSE_ENTIRELY is not a variable HWaaS reads; it has no effect",
+                        "HWAAS_WORKER_THREAD is not a variable HWaaS reads (did you mean HWAAS_WORKER_THREADS?);"
+                                + " it has no effect");
+    }
+
+    @Test
     void aNameCloseToNothingGetsNoSuggestion() {
         assertThat(Variables.unknown(Map.of("HWAAS_SOMETHING_ELSE_ENTIRELY", "1")))
                 .as("no suggestion").containsEntry("HWAAS_SOMETHING_ELSE_ENTIRELY", null);
