@@ -64,10 +64,9 @@ LABEL org.opencontainers.image.title=hwaas-worker org.opencontainers.image.versi
 FROM base AS client
 ENV MALLOC_ARENA_MAX=1
 COPY --from=build /out/client /opt/hwaas/client
-RUN ["/opt/hwaas/jre/bin/java", "-XX:TieredStopAtLevel=1", "@/opt/hwaas/client/train.args"]
-COPY docker/client-start /opt/hwaas/client/start
+RUN ["/opt/hwaas/jre/bin/java", "@/opt/hwaas/client/train.args"]
 USER 10001:10001
-ENTRYPOINT ["/bin/bash", "/opt/hwaas/client/start"]
+ENTRYPOINT ["/opt/hwaas/jre/bin/java", "@/opt/hwaas/client/jvm.args", "io.hwaas.client.Main"]
 # OCI labels last, so that a new commit changes nothing but them; ./hwaas passes the values (docs/images.md).
 ARG HWAAS_VERSION= HWAAS_REVISION= HWAAS_CREATED= HWAAS_SOURCE=
 LABEL org.opencontainers.image.title=hwaas-client org.opencontainers.image.version="$HWAAS_VERSION" \
