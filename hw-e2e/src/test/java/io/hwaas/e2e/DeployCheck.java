@@ -9,11 +9,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +29,6 @@ import org.junit.jupiter.api.DynamicTest;
 final class DeployCheck {
     private static final Duration NPM_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration CHECK_TIMEOUT = Duration.ofMinutes(3);
-    // Written into node_modules after npm ci: a changed package.json or lock file means reinstall.
-    private static final String INSTALLED_MARKER = ".hwaas-installed";
 
     private final String script;
     private final Path fixtures;
@@ -68,15 +63,7 @@ final class DeployCheck {
     private static synchronized Path installAndWriteFacts() throws IOException, InterruptedException {
         Path npm = require("npm", "it installs the checks' pinned packages (npm ci)");
         require("node", "it runs the checks in deploy/validate (Node 18 or later)");
-        String wanted = fingerprint(dir());
-        Path marker = dir().resolve("node_modules").resolve(INSTALLED_MARKER);
-        if (!Files.isRegularFile(marker) || !Files.readString(marker, StandardCharsets.UTF_8).strip().equals(wanted)) {
-            // --ignore-scripts: none of these packages needs an install script, so none runs code in the build.
-            Command.Result ci = run(List.of(npm.toString(), "ci", "--no-audit", "--no-fund", "--ignore-scripts"), Map.of(), NPM_TIMEOUT);
-            assertThat(ci.exit()).as("npm ci in %s installs the pinned packages of package-lock.json\n%s", dir(),
-                    ci.describe()).isZero();
-            Files.writeString(marker, wanted + "\n", StandardCharsets.UTF_8);
-        }
+        Commands.npmCi(dir(), npm, NPM_TIMEOUT);
         return ProductFacts.write();
     }
 
@@ -143,16 +130,5 @@ final class DeployCheck {
     private static Command.Result run(List<String> command, Map<String, String> env, Duration timeout)
             throws IOException, InterruptedException {
         return Command.of(command).in(dir()).env(env).run(timeout);
-    }
-
-    private static String fingerprint(Path dir) throws IOException {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(Files.readAllBytes(dir.resolve("package.json")));
-            digest.update(Files.readAllBytes(dir.resolve("package-lock.json")));
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
