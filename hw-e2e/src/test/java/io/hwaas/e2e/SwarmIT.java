@@ -19,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -355,18 +358,18 @@ class SwarmIT {
     }
 
     private static void awaitHellosSince(Instant since, long count, Duration timeout) {
-        org.awaitility.Awaitility.await("at least " + count + " hellos printed since " + since).atMost(timeout)
-                .pollInterval(Duration.ofSeconds(1)).until(() -> hellosSince(since) >= count);
+        await("at least " + count + " hellos printed since " + since, timeout, Duration.ofSeconds(1))
+                .until(() -> hellosSince(since) >= count);
     }
 
     private static void awaitHellosOn(String name, long count, Duration timeout) {
         SwarmCluster.Node node = cluster.node(Integer.parseInt(name.substring(4)));
-        org.awaitility.Awaitility.await("a worker on " + name + " prints hellos").atMost(timeout)
-                .pollInterval(Duration.ofSeconds(1)).until(() -> hellosOn(node, null) >= count);
+        await("a worker on " + name + " prints hellos", timeout, Duration.ofSeconds(1))
+                .until(() -> hellosOn(node, null) >= count);
     }
 
     private static void awaitTasks(Duration timeout, String what, java.util.concurrent.Callable<Boolean> condition) {
-        org.awaitility.Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofSeconds(1)).until(condition);
+        await(what, timeout, Duration.ofSeconds(1)).until(condition);
     }
 
     /**
@@ -419,109 +422,123 @@ class SwarmIT {
             List<String> stop = new ArrayList<>(List.of("kill", "-s", "STOP"));
             stop.addAll(ids);
             SwarmCluster.check(cluster.on(victim, Duration.ofSeconds(30), stop.toArray(new String[0])), "stopping workers");
-            long deadline = System.nanoTime() + Duration.ofMillis(2500).toNanos();
-            while (System.nanoTime() < deadline) {
-                List<Orphan> held = new ArrayList<>();
-                for (String id : ids) {
-                    for (String key : redis("--raw", "KEYS", "resque:inflight:" + id.substring(0, 12) + "-*").lines().toList()) {
-                        if (key.isBlank()) {
-                            continue;
-                        }
-                        for (String payload : redis("--raw", "LRANGE", key, "0", "-1").lines().filter(l -> !l.isBlank()).toList()) {
-                            JsonNode meta = JSON.readTree(payload).path("hwaas");
-                            held.add(new Orphan(meta.path("client").asText(), meta.path("seq").asLong()));
-                        }
-                    }
-                }
-                if (!held.isEmpty()) {
-                    return held;
-                }
-                Thread.sleep(100);
+            try {
+                return await("jobs held by the frozen workers of " + victim.name(), Duration.ofMillis(2500),
+                        Duration.ofMillis(100)).until(() -> heldBy(ids), held -> !held.isEmpty());
+            } catch (ConditionTimeoutException e) {
+                long resumed = redisMillis();
+                List<String> resume = new ArrayList<>(List.of("kill", "-s", "CONT"));
+                resume.addAll(ids);
+                cluster.on(victim, Duration.ofSeconds(30), resume.toArray(new String[0]));
+                // Before the next attempt, every resumed worker beats again (its score in the live set moves on).
+                await("the resumed workers of " + victim.name() + " beating again", Duration.ofSeconds(15),
+                        Duration.ofMillis(250)).until(() -> ids.stream().allMatch(id -> beatSince(id, resumed)));
             }
-            List<String> resume = new ArrayList<>(List.of("kill", "-s", "CONT"));
-            resume.addAll(ids);
-            cluster.on(victim, Duration.ofSeconds(30), resume.toArray(new String[0]));
-            // Let them heartbeat again before the next attempt.
-            Thread.sleep(2000);
         }
         throw new AssertionError("the workers of " + victim.name() + " held no job in 5 attempts");
     }
 
-    /** Seconds from the kill to the first hello a worker of a surviving node printed after it. */
-    private static double firstHelloAfter(Instant killedAt, long killedNanos, SwarmCluster.Node victim, Duration timeout)
-            throws Exception {
-        long deadline = killedNanos + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            Instant first = null;
-            for (SwarmCluster.Node node : cluster.nodes) {
-                if (node.equals(victim)) {
+    /** The hellos in the in-flight lists of the given worker containers. */
+    private static List<Orphan> heldBy(List<String> ids) throws Exception {
+        List<Orphan> held = new ArrayList<>();
+        for (String id : ids) {
+            for (String key : redis("--raw", "KEYS", "resque:inflight:" + id.substring(0, 12) + "-*").lines().toList()) {
+                if (key.isBlank()) {
                     continue;
                 }
-                for (String id : workerContainers(node, true)) {
-                    Command.Result logs = cluster.on(node, Duration.ofSeconds(30), "logs", "-t", "--since", killedAt.toString(), id);
-                    for (String line : logs.out().lines().toList()) {
-                        int space = line.indexOf(' ');
-                        if (space < 0 || !line.substring(space + 1).equals("hello, world!")) {
-                            continue;
+                for (String payload : redis("--raw", "LRANGE", key, "0", "-1").lines().filter(l -> !l.isBlank()).toList()) {
+                    JsonNode meta = JSON.readTree(payload).path("hwaas");
+                    held.add(new Orphan(meta.path("client").asText(), meta.path("seq").asLong()));
+                }
+            }
+        }
+        return held;
+    }
+
+    /** Redis' clock, in milliseconds: the live set's scores are on it. */
+    private static long redisMillis() throws Exception {
+        List<String> time = redis("--raw", "TIME").lines().filter(l -> !l.isBlank()).toList();
+        return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+    }
+
+    /** Whether the worker of container {@code id} has beaten since {@code millis} on Redis' clock. */
+    private static boolean beatSince(String id, long millis) {
+        try {
+            List<String> live = redis("--raw", "ZRANGE", KEYS.workers(), "(" + millis, "+inf", "BYSCORE").lines().toList();
+            return live.stream().anyMatch(worker -> worker.startsWith(id.substring(0, 12) + "-"));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Seconds from the kill to the first hello a worker of a surviving node printed after it. */
+    private static double firstHelloAfter(Instant killedAt, long killedNanos, SwarmCluster.Node victim, Duration timeout) {
+        Instant first = await("a hello printed by a surviving worker after the kill", remaining(killedNanos, timeout),
+                Duration.ofMillis(250)).until(() -> firstHelloSince(killedAt, victim), java.util.Objects::nonNull);
+        return Math.round(Duration.between(killedAt, first).toMillis() / 100.0) / 10.0;
+    }
+
+    /** The earliest hello line at or after {@code killedAt} in the logs of the workers on the other nodes; null if none. */
+    private static Instant firstHelloSince(Instant killedAt, SwarmCluster.Node victim) throws Exception {
+        Instant first = null;
+        for (SwarmCluster.Node node : cluster.nodes) {
+            if (node.equals(victim)) {
+                continue;
+            }
+            for (String id : workerContainers(node, true)) {
+                Command.Result logs = cluster.on(node, Duration.ofSeconds(30), "logs", "-t", "--since", killedAt.toString(), id);
+                for (String line : logs.out().lines().toList()) {
+                    int space = line.indexOf(' ');
+                    if (space < 0 || !line.substring(space + 1).equals("hello, world!")) {
+                        continue;
+                    }
+                    try {
+                        Instant at = Instant.parse(line.substring(0, space));
+                        if (!at.isBefore(killedAt) && (first == null || at.isBefore(first))) {
+                            first = at;
                         }
-                        try {
-                            Instant at = Instant.parse(line.substring(0, space));
-                            if (!at.isBefore(killedAt) && (first == null || at.isBefore(first))) {
-                                first = at;
-                            }
-                        } catch (DateTimeParseException e) {
-                            // Not a timestamped line: nothing to learn from it.
-                        }
+                    } catch (DateTimeParseException e) {
+                        // Not a timestamped line: nothing to learn from it.
                     }
                 }
             }
-            if (first != null) {
-                return Math.round(Duration.between(killedAt, first).toMillis() / 100.0) / 10.0;
-            }
-            Thread.sleep(250);
         }
-        throw new AssertionError("no surviving worker printed a hello within " + timeout + " of the kill");
+        return first;
     }
 
-    private static double awaitPrinted(Orphan orphan, long killedNanos, Duration timeout) throws Exception {
+    private static double awaitPrinted(Orphan orphan, long killedNanos, Duration timeout) {
         String key = KEYS.audit(orphan.client(), AuditBits.block(orphan.seq()));
         String offset = Long.toString(AuditBits.offset(orphan.seq(), AuditBits.PRINTED));
-        long deadline = killedNanos + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if ("1".equals(redis("GETBIT", key, offset))) {
-                return Math.round((System.nanoTime() - killedNanos) / 1e8) / 10.0;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("orphan " + orphan.client() + ":" + orphan.seq() + " not printed within " + timeout);
-    }
-
-    private static double awaitNodeDown(SwarmCluster.Node node, long killedNanos, Duration timeout) throws Exception {
-        long deadline = killedNanos + timeout.toNanos();
-        while (!"down".equals(manager("node", "inspect", "--format", "{{.Status.State}}", node.name()).out().trim())) {
-            assertThat(System.nanoTime()).as(node.name() + " declared down within " + timeout).isLessThan(deadline);
-            Thread.sleep(250);
-        }
+        await("orphan " + orphan.client() + ":" + orphan.seq() + " printed", remaining(killedNanos, timeout),
+                Duration.ofMillis(100)).until(() -> "1".equals(redis("GETBIT", key, offset)));
         return Math.round((System.nanoTime() - killedNanos) / 1e8) / 10.0;
     }
 
-    private static void awaitDrained(Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
+    private static double awaitNodeDown(SwarmCluster.Node node, long killedNanos, Duration timeout) {
+        await(node.name() + " declared down", remaining(killedNanos, timeout), Duration.ofMillis(250)).until(() ->
+                "down".equals(manager("node", "inspect", "--format", "{{.Status.State}}", node.name()).out().trim()));
+        return Math.round((System.nanoTime() - killedNanos) / 1e8) / 10.0;
+    }
+
+    private static void awaitDrained(Duration timeout) {
+        await("queue and in-flight lists drained", timeout, Duration.ofMillis(500)).until(() -> {
             long inflight = 0;
             for (String key : redis("--raw", "KEYS", "resque:inflight:*").lines().toList()) {
                 if (!key.isBlank()) {
                     inflight += Long.parseLong(redis("LLEN", key));
                 }
             }
-            String queued = redis("LLEN", KEYS.queue());
-            if (inflight == 0 && "0".equals(queued)) {
-                return;
-            }
-            assertThat(System.nanoTime()).as("queue (" + queued + ") and in-flight lists (" + inflight + ") drained within "
-                    + timeout).isLessThan(deadline);
-            Thread.sleep(500);
-        }
+            return inflight == 0 && "0".equals(redis("LLEN", KEYS.queue()));
+        });
+    }
+
+    private static ConditionFactory await(String what, Duration atMost, Duration poll) {
+        return Awaitility.await(what).atMost(atMost).pollDelay(Duration.ZERO).pollInterval(poll);
+    }
+
+    /** What is left of {@code timeout} counted from {@code sinceNanos}; at least a millisecond. */
+    private static Duration remaining(long sinceNanos, Duration timeout) {
+        return Duration.ofNanos(Math.max(1_000_000, sinceNanos + timeout.toNanos() - System.nanoTime()));
     }
 
     // ---- The host ----------------------------------------------------------------------------

@@ -33,10 +33,7 @@ class TestWaitsTest {
             // The managed Redis' DNS name lags its failover by seconds, as a provider's does.
             "hw-e2e/src/test/java/io/hwaas/e2e/ManagedRedisIT.java", 1,
             // Load phases of fixed length between the upgrade's steps: hellos made under each release.
-            "hw-e2e/src/test/java/io/hwaas/e2e/UpgradeIT.java", 3,
-            // DEBT: the Swarm recipe's rewrite (docker stack, not the old driver) came back with six poll
-            // loops; they are to become Awaitility waits. Listed so that no new one can join them.
-            "hw-e2e/src/test/java/io/hwaas/e2e/SwarmIT.java", 6);
+            "hw-e2e/src/test/java/io/hwaas/e2e/UpgradeIT.java", 3);
 
     /** {@code Thread.sleep(}, {@code TimeUnit.SECONDS.sleep(}, a static-imported {@code sleep(}, {@code LockSupport.park*(}. */
     private static final Pattern SLEEP = Pattern.compile("\\bsleep\\s*\\(|\\bpark(?:Nanos|Until)?\\s*\\(");
