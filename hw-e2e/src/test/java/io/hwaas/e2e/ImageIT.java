@@ -34,7 +34,7 @@ class ImageIT {
                 "shopt -s globstar nullglob; for f in /{opt,usr,lib,lib64}/**/libjvm.so; do echo \"$f\"; done");
         assertThat(jvms.out().lines().toList()).as(image + " libjvm.so files").containsExactly(
                 "/opt/hwaas/jre/lib/server/libjvm.so");
-        assertThat(bytes).as(image + " size in bytes (the README says under 100 MB)").isLessThan(100_000_000L);
+        assertThat(bytes).as(image + " size in bytes (docs/images.md says under 100 MB)").isLessThan(100_000_000L);
     }
 
     @ParameterizedTest

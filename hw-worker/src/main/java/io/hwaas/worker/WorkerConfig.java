@@ -7,7 +7,7 @@ import io.hwaas.common.hello.Names;
 import java.time.Duration;
 
 /**
- * The worker's settings, from the environment. Defaults are documented here and in the README.
+ * The worker's settings, from the environment. Defaults are documented here and in docs/configuration.md.
  *
  * @param common the settings both services share
  * @param threads {@code HWAAS_WORKER_THREADS}: consumer threads, each with its own connection (2)
