@@ -3,6 +3,7 @@ package io.hwaas.client;
 import io.hwaas.common.config.CommonConfig;
 import io.hwaas.common.config.ConfigException;
 import io.hwaas.common.config.Env;
+import io.hwaas.common.time.Stop;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,5 +58,10 @@ public record ClientConfig(CommonConfig common, int clientsPerContainer, Duratio
             }
         }
         return new ClientConfig(common, perContainer, interval, buffer, flush, prefix, ledger);
+    }
+
+    /** The stop timeouts, from the flush timeout. */
+    public Stop stop() {
+        return Stop.client(flushTimeout);
     }
 }

@@ -9,6 +9,7 @@ import io.hwaas.common.hello.ClientIds;
 import io.hwaas.common.hello.HelloWriter;
 import io.hwaas.common.hello.Names;
 import io.hwaas.common.redis.RedisConnector;
+import io.hwaas.common.time.Stop;
 import io.hwaas.runtime.Liveness;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -34,7 +35,7 @@ public final class ClientProcess {
     private final Ticker ticker;
     private final ClientMetrics metrics;
     private final Liveness ticking;
-    private final Liveness sending = new Liveness(Duration.ofSeconds(30));
+    private final Liveness sending;
     private final Thread senderThread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final String container;
@@ -60,11 +61,12 @@ public final class ClientProcess {
         }
         String member = container + ":" + outboxes.size();
         RedisConnector connector = RedisConnector.of(config.common().redis(), "client-" + container);
-        ticking = new Liveness(config.interval().multipliedBy(3).plusSeconds(10));
+        ticking = new Liveness(config.interval().multipliedBy(3).plusSeconds(10), config.common().clock());
+        sending = new Liveness(Duration.ofSeconds(30), config.common().clock());
         metrics = new ClientMetrics(registry, this::held, outboxes.size(), config.interval());
-        sender = new Sender(outboxes, config.common().keys(), connector, metrics, config.common().auditTtl(),
-                config.common().clock(), new Sender.Identity(container, member, config.interval().toMillis()), sending,
-                ledger, config.ledgerDir());
+        sender = new Sender(outboxes, config.common(), connector, metrics,
+                new Sender.Identity(container, member, config.interval().toMillis()), sending,
+                new Sender.Ledgers(ledger, config.ledgerDir()));
         ticker = new Ticker(outboxes, sender, metrics, config.interval(), ticking, config.common().clock());
         senderThread = new Thread(sender, "sender");
     }
@@ -85,11 +87,11 @@ public final class ClientProcess {
                 return;
             }
             try {
-                ticker.stop();
-                LOG.info("Stopping: flushing {} held hello(s) for up to {} ms", sender.held(),
-                        config.flushTimeout().toMillis());
-                sender.stop(config.flushTimeout());
-                senderThread.join(config.flushTimeout().toMillis() + 3000);
+                Stop stop = config.stop();
+                ticker.stop(stop.join());
+                LOG.info("Stopping: flushing {} held hello(s) for up to {} ms", sender.held(), stop.drain().toMillis());
+                sender.stop(stop);
+                senderThread.join(stop.total().toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {

@@ -1,5 +1,6 @@
 package io.hwaas.runtime;
 
+import io.hwaas.common.time.ServiceClock;
 import java.time.Duration;
 
 /**
@@ -10,20 +11,23 @@ import java.time.Duration;
  */
 public final class Liveness {
     private final long staleAfterNanos;
-    private volatile long lastBeat = System.nanoTime();
+    private final ServiceClock clock;
+    private volatile long lastBeat;
 
     /** @param staleAfter how long without a beat before the service counts as stalled */
-    public Liveness(Duration staleAfter) {
+    public Liveness(Duration staleAfter, ServiceClock clock) {
         this.staleAfterNanos = staleAfter.toNanos();
+        this.clock = clock;
+        this.lastBeat = clock.nanoTime();
     }
 
     /** Records progress. */
     public void beat() {
-        lastBeat = System.nanoTime();
+        lastBeat = clock.nanoTime();
     }
 
     /** Whether a beat happened within the stale-after window. */
     public boolean healthy() {
-        return System.nanoTime() - lastBeat < staleAfterNanos;
+        return clock.nanoTime() - lastBeat < staleAfterNanos;
     }
 }

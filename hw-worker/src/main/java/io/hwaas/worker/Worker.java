@@ -3,6 +3,9 @@ package io.hwaas.worker;
 import io.hwaas.common.hello.Keys;
 import io.hwaas.common.redis.RedisConnector;
 import io.hwaas.common.redis.RedisSession;
+import io.hwaas.common.time.Loop;
+import io.hwaas.common.time.ServiceClock;
+import io.hwaas.common.time.Stop;
 import io.hwaas.runtime.Liveness;
 import io.hwaas.worker.consume.Consumer;
 import io.hwaas.worker.consume.LinePrinter;
@@ -41,6 +44,8 @@ public final class Worker {
     private final Liveness beating;
     private final Duration stale;
     private final Heartbeat heartbeat;
+    private final Stop stop;
+    private final ServiceClock clock;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Thread heartbeatThread;
     private volatile Throwable failure;
@@ -49,24 +54,24 @@ public final class Worker {
         this.config = config;
         this.connector = connector;
         this.metrics = metrics;
-        Keys keys = config.common().keys();
-        JobDecoder decoder = new JobDecoder(config.maxPayloadBytes(), config.maxArgLength());
+        this.stop = config.stop();
+        this.clock = config.common().clock();
         Consumer.Settings settings = new Consumer.Settings(config.batchSize(), MAX_BATCH_BYTES, config.maxPayloadBytes(),
                 config.blockTimeout(), config.common().auditTtl(), config.deadLetterMax(), config.deadLetterMaxBytes(),
-                Duration.ofSeconds(5));
+                stop.grace());
+        Consumer.Shared shared = new Consumer.Shared(config.name(), config.common().keys(), connector,
+                new JobDecoder(config.maxPayloadBytes(), config.maxArgLength()), printer, metrics, settings, clock,
+                new Semaphore(1));
         this.stale = config.blockTimeout().plus(config.common().redis().timeout()).multipliedBy(2).plusSeconds(10);
         List<String> inflightKeys = new ArrayList<>();
-        Semaphore watching = new Semaphore(1);
         for (int i = 0; i < config.threads(); i++) {
-            Consumer consumer = new Consumer(Keys.consumer(config.name(), i), config.name(), keys, connector, decoder,
-                    printer, metrics, settings, config.common().clock(), running::get, watching);
+            Consumer consumer = new Consumer(Keys.consumer(config.name(), i), shared, running::get);
             consumers.add(consumer);
             inflightKeys.add(consumer.inflightKey());
         }
-        this.beating = new Liveness(stale);
+        this.beating = new Liveness(stale, clock);
         WorkerFigures figures = new WorkerFigures(metrics, config.threads());
-        this.heartbeat = new Heartbeat(config.name(), keys, connector, inflightKeys, config.heartbeat(),
-                config.deadAfter(), metrics, beating, figures::sample);
+        this.heartbeat = new Heartbeat(config, connector, inflightKeys, metrics, beating, figures::sample);
     }
 
     /**
@@ -101,18 +106,9 @@ public final class Worker {
             return;
         }
         for (int i = 0; i < consumers.size(); i++) {
-            Thread t = new Thread(guard(consumers.get(i)), "consumer-" + i);
-            consumerThreads.add(t);
-            t.start();
+            consumerThreads.add(start("consumer-" + i, consumers.get(i).loop()));
         }
-        heartbeatThread = new Thread(guard(() -> {
-            try {
-                heartbeat.run(running::get);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }), "heartbeat");
-        heartbeatThread.start();
+        heartbeatThread = start("heartbeat", heartbeat.loop(running::get));
         LOG.info("Worker {} consuming {} with {} thread(s), batches of up to {}", config.name(),
                 config.common().keys().queue(), config.threads(), config.batchSize());
     }
@@ -132,10 +128,10 @@ public final class Worker {
         LOG.info("Worker {} stopping: finishing in-flight jobs", config.name());
         consumers.forEach(Consumer::stopping);
         try {
-            unblockUntilStopped(Duration.ofSeconds(12));
+            unblockUntilStopped(stop.drain());
+            heartbeat.stop();
             if (heartbeatThread != null) {
-                heartbeatThread.interrupt();
-                heartbeatThread.join(2000);
+                heartbeatThread.join(stop.join().toMillis());
             }
             heartbeat.retire();
         } catch (InterruptedException e) {
@@ -146,9 +142,9 @@ public final class Worker {
     }
 
     private void unblockUntilStopped(Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
+        long deadline = clock.nanoTime() + limit.toNanos();
         try (RedisSession control = RedisSession.to(connector, "stopping " + config.name()).build()) {
-            while (consumerThreads.stream().anyMatch(Thread::isAlive) && System.nanoTime() < deadline) {
+            while (consumerThreads.stream().anyMatch(Thread::isAlive) && clock.nanoTime() < deadline) {
                 try {
                     control.once("unblocking consumers", jedis -> {
                         for (Consumer consumer : consumers) {
@@ -169,23 +165,24 @@ public final class Worker {
         }
     }
 
-    private Runnable guard(Runnable body) {
-        return () -> {
-            try {
-                body.run();
-            } catch (Throwable t) {
-                if (running.get()) {
-                    failure = t;
-                    LOG.error("Worker {} is stopping: {} failed", config.name(), Thread.currentThread().getName(), t);
-                    new Thread(this::stop, "stop-after-failure").start();
-                }
-            }
-        };
+    /** Starts a thread whose unexpected failure stops the worker (the orchestrator restarts it). */
+    private Thread start(String name, Loop loop) {
+        Thread thread = new Thread(loop.onCrash(this::crashed), name);
+        thread.start();
+        return thread;
+    }
+
+    private void crashed(Throwable t) {
+        if (running.get()) {
+            failure = t;
+            LOG.error("Worker {} is stopping: {} failed", config.name(), Thread.currentThread().getName(), t);
+            new Thread(this::stop, "stop-after-failure").start();
+        }
     }
 
     private void awaitQuietly() {
         try {
-            stopped.await(20, TimeUnit.SECONDS);
+            stopped.await(stop.total().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -4,6 +4,7 @@ import io.hwaas.common.config.CommonConfig;
 import io.hwaas.common.config.ConfigException;
 import io.hwaas.common.config.Env;
 import io.hwaas.common.hello.Names;
+import io.hwaas.common.time.Stop;
 import java.time.Duration;
 
 /**
@@ -62,6 +63,11 @@ public record WorkerConfig(CommonConfig common, int threads, int batchSize, Dura
         String name = env.keyPart("HWAAS_WORKER_NAME", defaultName);
         return new WorkerConfig(common, threads, batch, block, heartbeat, deadAfter, maxArg, maxPayload,
                 deadLetterMax, deadLetterMaxBytes, name);
+    }
+
+    /** The stop timeouts. */
+    public Stop stop() {
+        return Stop.worker();
     }
 
     /** The same settings under another name (the benchmark runs several workers in turn). */

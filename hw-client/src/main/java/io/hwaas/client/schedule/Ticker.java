@@ -3,8 +3,8 @@ package io.hwaas.client.schedule;
 import io.hwaas.client.metrics.ClientMetrics;
 import io.hwaas.client.send.Outbox;
 import io.hwaas.client.send.Sender;
+import io.hwaas.common.time.ServiceClock;
 import io.hwaas.runtime.Liveness;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,12 +44,12 @@ public final class Ticker {
     private final ClientMetrics metrics;
     private final Duration interval;
     private final Liveness liveness;
-    private final Clock clock;
+    private final ServiceClock clock;
     private final AtomicLong overflowed = new AtomicLong();
 
     /** @param clock the wall clock that slots are aligned to */
     public Ticker(List<Outbox> outboxes, Sender sender, ClientMetrics metrics, Duration interval, Liveness liveness,
-            Clock clock) {
+            ServiceClock clock) {
         this.outboxes = List.copyOf(outboxes);
         this.sender = sender;
         this.metrics = metrics;
@@ -104,10 +104,10 @@ public final class Ticker {
         }
     }
 
-    /** Stops making hellos; those already made stay in the outboxes for the sender. */
-    public void stop() throws InterruptedException {
+    /** Stops making hellos, waiting up to {@code join} for a tick under way; those made stay for the sender. */
+    public void stop(Duration join) throws InterruptedException {
         scheduler.shutdownNow();
-        scheduler.awaitTermination(2, TimeUnit.SECONDS);
+        scheduler.awaitTermination(join.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void tick(List<Outbox> due) {

@@ -3,10 +3,10 @@ package io.hwaas.client.send;
 import io.hwaas.common.hello.ClientRecord;
 import io.hwaas.common.hello.HelloWriter;
 import io.hwaas.common.hello.Keys;
+import io.hwaas.common.time.ServiceClock;
 import io.hwaas.runtime.Printable;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -32,10 +32,10 @@ final class Adoption {
     private final String own;
     private final Keys keys;
     private final Duration auditTtl;
-    private final Clock clock;
+    private final ServiceClock clock;
     private final List<Adopted> adopted = new ArrayList<>();
 
-    Adoption(Path dir, String own, Keys keys, Duration auditTtl, Clock clock) {
+    Adoption(Path dir, String own, Keys keys, Duration auditTtl, ServiceClock clock) {
         this.dir = dir;
         this.own = own;
         this.keys = keys;

@@ -1,6 +1,7 @@
 package io.hwaas.client.send;
 
 import io.hwaas.client.metrics.ClientMetrics;
+import io.hwaas.common.config.CommonConfig;
 import io.hwaas.common.hello.ClientRecord;
 import io.hwaas.common.hello.Hello;
 import io.hwaas.common.hello.HelloWriter;
@@ -8,10 +9,13 @@ import io.hwaas.common.hello.Keys;
 import io.hwaas.common.redis.RedisConnector;
 import io.hwaas.common.redis.RedisSession;
 import io.hwaas.common.redis.Replication;
+import io.hwaas.common.time.Loop;
+import io.hwaas.common.time.ServiceClock;
+import io.hwaas.common.time.Stop;
+import io.hwaas.common.time.Waiter;
 import io.hwaas.runtime.Liveness;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,9 +46,20 @@ public final class Sender implements Runnable {
     private static final int MAX_PER_ROUND = 2000;
     private static final long REPORT_EVERY_NANOS = 1_000_000_000L;
     private static final long ADOPT_EVERY_NANOS = 10_000_000_000L;
+    /** The longest it waits for the schedule's wake-up before looking again. */
+    private static final Duration WAIT_FOR_WORK = Duration.ofSeconds(1);
 
     /** Who this sender sends for. */
     public record Identity(String container, String member, long intervalMillis) {
+    }
+
+    /**
+     * Where hellos are kept on disk.
+     *
+     * @param own this container's ledger, or {@code null} when there is none
+     * @param dir where other containers' ledgers are, or {@code null}
+     */
+    public record Ledgers(Ledger own, Path dir) {
     }
 
     private final List<Outbox> own;
@@ -58,33 +73,35 @@ public final class Sender implements Runnable {
     private final Replication replication;
     private final RedisSession session;
     private final Liveness liveness;
-    private final Object signal = new Object();
+    private final ServiceClock clock;
+    private final Waiter waiter = new Waiter();
     private final CountDownLatch firstSend = new CountDownLatch(1);
 
     private volatile boolean stopping;
     private volatile long flushDeadlineNanos;
-    private boolean dirty;
+    private volatile Duration reportGrace = Duration.ZERO;
     private int start;
     private long lastReportNanos;
-    private long lastAdoptNanos = System.nanoTime() - ADOPT_EVERY_NANOS;
+    private long lastAdoptNanos;
 
-    /**
-     * @param ledger this container's ledger, or {@code null} when there is none
-     * @param ledgerDir where other containers' ledgers are, or {@code null}
-     */
-    public Sender(List<Outbox> outboxes, Keys keys, RedisConnector connector, ClientMetrics metrics, Duration auditTtl,
-            Clock clock, Identity identity, Liveness liveness, Ledger ledger, Path ledgerDir) {
+    public Sender(List<Outbox> outboxes, CommonConfig common, RedisConnector connector, ClientMetrics metrics,
+            Identity identity, Liveness liveness, Ledgers ledgers) {
+        Keys keys = common.keys();
         this.own = List.copyOf(outboxes);
         this.outboxes = new CopyOnWriteArrayList<>(outboxes);
         this.keys = keys;
         this.metrics = metrics;
         this.identity = identity;
-        this.ledger = ledger;
-        this.adoption = ledgerDir == null ? null : new Adoption(ledgerDir, identity.container(), keys, auditTtl, clock);
-        this.reports = new Reports(keys, auditTtl);
+        this.ledger = ledgers.own();
+        this.clock = common.clock();
+        this.lastAdoptNanos = clock.nanoTime() - ADOPT_EVERY_NANOS;
+        this.adoption = ledgers.dir() == null ? null
+                : new Adoption(ledgers.dir(), identity.container(), keys, common.auditTtl(), clock);
+        this.reports = new Reports(keys, common.auditTtl());
         this.replication = Replication.of(connector.config());
         this.liveness = liveness;
         this.session = RedisSession.to(connector, "client " + identity.container()).role("sender")
+                .clock(clock)
                 .whileWaiting(liveness::beat)
                 .onConnect(jedis -> {
                     jedis.sadd(keys.queues(), keys.queueName());
@@ -98,18 +115,16 @@ public final class Sender implements Runnable {
 
     /** Tells the sender there is something to send. Called by the schedule. */
     public void wake() {
-        synchronized (signal) {
-            dirty = true;
-            signal.notifyAll();
-        }
+        waiter.wake();
     }
 
-    /** Stops after sending what is held, or when {@code flushTimeout} has passed. */
-    public void stop(Duration flushTimeout) {
-        flushDeadlineNanos = System.nanoTime() + flushTimeout.toNanos();
+    /** Stops after sending what is held, or when the stop's drain has passed; the last report gets its grace. */
+    public void stop(Stop stop) {
+        flushDeadlineNanos = clock.nanoTime() + stop.drain().toNanos();
+        reportGrace = stop.grace();
         stopping = true;
         session.wake();
-        wake();
+        waiter.stop();
     }
 
     /** Waits until the first hello is in Redis, or {@code timeout} passes. */
@@ -126,39 +141,42 @@ public final class Sender implements Runnable {
         return n;
     }
 
+    /**
+     * Sends until stopped and flushed. A bug must not silently end the only thread that sends (the
+     * held hellos depend on it): the loop logs it and goes on.
+     */
     @Override
     public void run() {
-        try {
-            while (!stopping || (held() > 0 && System.nanoTime() < flushDeadlineNanos)) {
-                awaitWork();
-                if (session.connected(this::keepTrying) == null) {
-                    continue;
-                }
-                try {
-                    session.once("sending hellos", jedis -> {
-                        sendHeld(jedis);
-                        reportIfDue(jedis);
-                        return null;
-                    });
-                    liveness.beat();
-                } catch (JedisException e) {
-                    session.pause(this::keepTrying);
-                } catch (RuntimeException e) {
-                    // A bug must not silently end the only thread that sends: the held hellos depend on it.
-                    LOG.error("Unexpected failure while sending; holding {} hello(s) and retrying", held(), e);
-                    session.close();
-                    session.pause(this::keepTrying);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            finish();
+        new Loop("sender", this::keepSending, waiter, this::sendRound).startingAfter(WAIT_FOR_WORK)
+                .finallyRun(this::finish).run();
+    }
+
+    private Duration sendRound() throws InterruptedException {
+        if (session.connected(this::keepTrying) == null) {
+            return WAIT_FOR_WORK;
         }
+        try {
+            session.once("sending hellos", jedis -> {
+                sendHeld(jedis);
+                reportIfDue(jedis);
+                return null;
+            });
+            liveness.beat();
+        } catch (JedisException e) {
+            session.pause(this::keepTrying);
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+        return WAIT_FOR_WORK;
+    }
+
+    private boolean keepSending() {
+        return !stopping || (held() > 0 && clock.nanoTime() < flushDeadlineNanos);
     }
 
     private boolean keepTrying() {
-        return !stopping || System.nanoTime() < flushDeadlineNanos;
+        return !stopping || clock.nanoTime() < flushDeadlineNanos;
     }
 
     private void sendHeld(Jedis jedis) {
@@ -226,7 +244,7 @@ public final class Sender implements Runnable {
     }
 
     private void reportIfDue(Jedis jedis) {
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         if (now - lastReportNanos < REPORT_EVERY_NANOS) {
             return;
         }
@@ -247,7 +265,7 @@ public final class Sender implements Runnable {
     private void finish() {
         boolean reported = false;
         try {
-            Jedis jedis = session.connected(() -> System.nanoTime() < flushDeadlineNanos + 1_000_000_000L);
+            Jedis jedis = session.connected(() -> clock.nanoTime() < flushDeadlineNanos + reportGrace.toNanos());
             if (jedis != null) {
                 session.once("reporting the stop", j -> {
                     reports.report(j, identity.container(), identity.member(), identity.intervalMillis(),
@@ -278,15 +296,6 @@ public final class Sender implements Runnable {
         }
         if (adoption != null) {
             adoption.release();
-        }
-    }
-
-    private void awaitWork() throws InterruptedException {
-        synchronized (signal) {
-            if (!dirty && !stopping) {
-                signal.wait(1000);
-            }
-            dirty = false;
         }
     }
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hwaas.common.hello.HelloWriter;
 import io.hwaas.common.hello.Keys;
+import io.hwaas.common.time.ServiceClock;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,7 +14,7 @@ class OutboxTest {
 
     private static Outbox outbox(int capacity) {
         return new Outbox("c-1", capacity, new HelloWriter(new Keys("resque", "hello"), "c-1", Duration.ofHours(24),
-                Clock.systemUTC()), null);
+                ServiceClock.system()), null);
     }
 
     @Test
@@ -109,7 +109,7 @@ class OutboxTest {
     void theLedgerMirrorsWhatIsHeld(@TempDir Path dir) throws Exception {
         try (Ledger ledger = Ledger.create(dir, "box-1", 1, 1000)) {
             Outbox outbox = new Outbox("box-1-0", 10, new HelloWriter(new Keys("resque", "hello"), "box-1-0",
-                    Duration.ofHours(24), Clock.systemUTC()), ledger.slot(0));
+                    Duration.ofHours(24), ServiceClock.system()), ledger.slot(0));
             for (int i = 0; i < 4; i++) {
                 outbox.add();
             }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hwaas.common.hello.HelloWriter;
 import io.hwaas.common.hello.Keys;
-import java.time.Clock;
+import io.hwaas.common.time.ServiceClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +17,7 @@ class SenderRoundTest {
         List<Outbox> outboxes = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
             Outbox outbox = new Outbox("c-" + i, 1_000_000, new HelloWriter(new Keys("resque", "hello"), "c-" + i,
-                    Duration.ofHours(24), Clock.systemUTC()), null);
+                    Duration.ofHours(24), ServiceClock.system()), null);
             for (int h = 0; h < each; h++) {
                 outbox.add();
             }

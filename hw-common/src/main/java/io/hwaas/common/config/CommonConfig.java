@@ -3,7 +3,7 @@ package io.hwaas.common.config;
 import io.hwaas.common.hello.Hello;
 import io.hwaas.common.hello.Keys;
 import io.hwaas.common.redis.RedisConfig;
-import java.time.Clock;
+import io.hwaas.common.time.ServiceClock;
 import java.time.Duration;
 
 /**
@@ -34,7 +34,7 @@ public record CommonConfig(RedisConfig redis, Keys keys, int metricsPort, Durati
     }
 
     /** This process's wall clock, shifted by {@code HWAAS_CLOCK_OFFSET}. */
-    public Clock clock() {
-        return Clock.offset(Clock.systemUTC(), clockOffset);
+    public ServiceClock clock() {
+        return ServiceClock.system(clockOffset);
     }
 }

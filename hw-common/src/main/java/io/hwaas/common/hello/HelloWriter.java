@@ -1,6 +1,6 @@
 package io.hwaas.common.hello;
 
-import java.time.Clock;
+import io.hwaas.common.time.ServiceClock;
 import java.time.Duration;
 import redis.clients.jedis.Pipeline;
 
@@ -17,8 +17,7 @@ import redis.clients.jedis.Pipeline;
 public final class HelloWriter {
     private final Keys keys;
     private final String client;
-    private final Clock clock;
-    private final java.util.function.LongSupplier nanoClock;
+    private final ServiceClock clock;
     private final long ttlSeconds;
     private final long refreshNanos;
     private long expiredBlock = -1;
@@ -27,15 +26,9 @@ public final class HelloWriter {
     /**
      * @param client the logical client's id
      * @param auditTtl {@code HWAAS_AUDIT_TTL}
-     * @param clock stamps each hello's enqueue time
+     * @param clock stamps each hello's enqueue time, and times TTL refreshes
      */
-    public HelloWriter(Keys keys, String client, Duration auditTtl, Clock clock) {
-        this(keys, client, auditTtl, clock, System::nanoTime);
-    }
-
-    /** With the monotonic clock that times TTL refreshes given, for tests. */
-    HelloWriter(Keys keys, String client, Duration auditTtl, Clock clock, java.util.function.LongSupplier nanoClock) {
-        this.nanoClock = nanoClock;
+    public HelloWriter(Keys keys, String client, Duration auditTtl, ServiceClock clock) {
         this.keys = keys;
         this.client = client;
         this.clock = clock;
@@ -54,7 +47,7 @@ public final class HelloWriter {
      * @return the payload pushed
      */
     public String write(Pipeline pipeline, long seq, String message) {
-        return write(pipeline, seq, message, Hello.micros(clock.instant()));
+        return write(pipeline, seq, message, Hello.micros(clock.now()));
     }
 
     /**
@@ -67,7 +60,7 @@ public final class HelloWriter {
         long block = AuditBits.block(seq);
         String auditKey = keys.audit(client, block);
         pipeline.setbit(auditKey, AuditBits.offset(seq, AuditBits.SUBMITTED), true);
-        long now = nanoClock.getAsLong();
+        long now = clock.nanoTime();
         if (block != expiredBlock || now - expiredAtNanos >= refreshNanos) {
             pipeline.expire(auditKey, ttlSeconds);
             expiredBlock = block;

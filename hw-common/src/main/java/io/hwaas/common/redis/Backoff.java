@@ -31,11 +31,6 @@ public final class Backoff {
         return step / 2 + ThreadLocalRandom.current().nextLong(step / 2 + 1);
     }
 
-    /** Sleeps for {@link #nextDelayMillis()}. */
-    public void sleep() throws InterruptedException {
-        Thread.sleep(nextDelayMillis());
-    }
-
     /** Failed attempts since the last {@link #reset()}. */
     public int attempts() {
         return attempts;

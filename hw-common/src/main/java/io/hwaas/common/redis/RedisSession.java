@@ -1,5 +1,7 @@
 package io.hwaas.common.redis;
 
+import io.hwaas.common.time.ServiceClock;
+import io.hwaas.common.time.Waiter;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -51,14 +53,14 @@ public final class RedisSession implements AutoCloseable {
     private final Backoff backoff = new Backoff(Duration.ofMillis(50), LONGEST_BACKOFF);
     private final Backoff credentialsBackoff = new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(60));
     private final RepeatFilter problems = new RepeatFilter(QUIET);
-    private final Object wakeUp = new Object();
+    private final Waiter waiter = new Waiter();
+    private final ServiceClock clock;
 
     private Jedis jedis;
     private volatile long clientId = -1;
     private RedisFailure lastFailure;
     private long failingSinceNanos;
     private int failures;
-    private boolean woken;
 
     private RedisSession(Builder builder) {
         this.connector = builder.connector;
@@ -68,6 +70,7 @@ public final class RedisSession implements AutoCloseable {
         this.whileWaiting = builder.whileWaiting;
         this.onConnect = builder.onConnect;
         this.onFailure = builder.onFailure;
+        this.clock = builder.clock;
     }
 
     /** Starts a session for {@code purpose} (named in its log lines). */
@@ -84,6 +87,7 @@ public final class RedisSession implements AutoCloseable {
         private Runnable whileWaiting = () -> { };
         private Step<?> onConnect = jedis -> null;
         private Consumer<RedisFailure> onFailure = kind -> { };
+        private ServiceClock clock = ServiceClock.system();
 
         private Builder(RedisConnector connector, String purpose) {
             this.connector = connector;
@@ -117,6 +121,12 @@ public final class RedisSession implements AutoCloseable {
         /** Counts failures (a metric). */
         public Builder onFailure(Consumer<RedisFailure> counter) {
             this.onFailure = counter;
+            return this;
+        }
+
+        /** The clock that times backoffs and outages (the system's unless a test drives it). */
+        public Builder clock(ServiceClock time) {
+            this.clock = time;
             return this;
         }
 
@@ -191,7 +201,7 @@ public final class RedisSession implements AutoCloseable {
         RedisFailure kind = RedisFailure.of(e);
         onFailure.accept(kind);
         if (failures++ == 0) {
-            failingSinceNanos = System.nanoTime();
+            failingSinceNanos = clock.nanoTime();
         }
         lastFailure = kind;
         String problem = RedisFailure.describe(e);
@@ -228,25 +238,20 @@ public final class RedisSession implements AutoCloseable {
      */
     public void pause(BooleanSupplier keepWaiting) throws InterruptedException {
         long millis = (lastFailure == RedisFailure.CREDENTIALS ? credentialsBackoff : backoff).nextDelayMillis();
-        long until = System.nanoTime() + millis * 1_000_000;
-        synchronized (wakeUp) {
-            long left;
-            while (!woken && keepWaiting.getAsBoolean() && (left = until - System.nanoTime()) > 0) {
-                if (lastFailure != RedisFailure.REFUSED) {
-                    whileWaiting.run();
-                }
-                wakeUp.wait(Math.max(1, Math.min(left / 1_000_000, 1000)));
+        // In steps of at most a second, so that the hook runs at least once a second however long the backoff.
+        for (long left = millis; left > 0 && keepWaiting.getAsBoolean(); left -= LONGEST_BACKOFF.toMillis()) {
+            if (lastFailure != RedisFailure.REFUSED) {
+                whileWaiting.run();
             }
-            woken = false;
+            if (waiter.await(Duration.ofMillis(Math.min(left, LONGEST_BACKOFF.toMillis())))) {
+                return;
+            }
         }
     }
 
     /** Ends a {@link #pause} early: the owner has something more urgent (a stop). */
     public void wake() {
-        synchronized (wakeUp) {
-            woken = true;
-            wakeUp.notifyAll();
-        }
+        waiter.wake();
     }
 
     /** The kind of the last failure since the last success, or {@code null} when the last attempt worked. */
@@ -288,7 +293,7 @@ public final class RedisSession implements AutoCloseable {
 
     private void succeeded() {
         if (failures > 0) {
-            long seconds = (System.nanoTime() - failingSinceNanos) / 1_000_000_000L;
+            long seconds = (clock.nanoTime() - failingSinceNanos) / 1_000_000_000L;
             if (seconds >= 1 || lastFailure != RedisFailure.UNAVAILABLE) {
                 LOG.info("Redis at {} is available again for {} after {} failed attempt(s) over {} s",
                         connector.describe(), purpose, failures, seconds);

@@ -3,10 +3,9 @@ package io.hwaas.common.hello;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hwaas.common.redis.Pipelines;
+import io.hwaas.common.testing.ManualClock;
 import io.hwaas.common.testing.TestRedis;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
@@ -19,7 +18,7 @@ class HelloWriterIT {
     @RegisterExtension
     static final TestRedis redis = TestRedis.perClass();
 
-    private final AtomicLong nanos = new AtomicLong();
+    private final ManualClock clock = new ManualClock();
 
     private void write(Jedis jedis, HelloWriter writer, long seq) {
         Pipeline p = jedis.pipelined();
@@ -30,7 +29,7 @@ class HelloWriterIT {
     @Test
     void aHelloIsItsSubmittedBitAndAJesqueJob() {
         try (Jedis jedis = redis.jedis(1)) {
-            HelloWriter writer = new HelloWriter(KEYS, "c-1-0", TTL, Clock.systemUTC(), nanos::get);
+            HelloWriter writer = new HelloWriter(KEYS, "c-1-0", TTL, clock);
             write(jedis, writer, 1);
             assertThat(jedis.getbit(KEYS.audit("c-1-0", 0), AuditBits.offset(1, AuditBits.SUBMITTED)))
                     .as("submitted bit").isTrue();
@@ -43,16 +42,16 @@ class HelloWriterIT {
     @Test
     void aBlockWrittenToForLongerThanItsTtlNeverExpiresMidBlock() {
         try (Jedis jedis = redis.jedis(1)) {
-            HelloWriter writer = new HelloWriter(KEYS, "slow-1-0", TTL, Clock.systemUTC(), nanos::get);
+            HelloWriter writer = new HelloWriter(KEYS, "slow-1-0", TTL, clock);
             String key = KEYS.audit("slow-1-0", 0);
             write(jedis, writer, 1);
             // Hours pass between hellos (a slow client): the TTL left runs down...
             jedis.expire(key, 60);
-            nanos.addAndGet(Duration.ofMinutes(30).toNanos());
+            clock.advance(Duration.ofMinutes(30));
             write(jedis, writer, 2);
             assertThat(jedis.ttl(key)).as("left alone within an eighth of the TTL").isLessThanOrEqualTo(60);
             // ...and is set afresh once an eighth of it has passed since it was last set.
-            nanos.addAndGet(Duration.ofMinutes(31).toNanos());
+            clock.advance(Duration.ofMinutes(31));
             write(jedis, writer, 3);
             assertThat(jedis.ttl(key)).as("refreshed").isGreaterThan(TTL.toSeconds() - 5);
         }
@@ -61,7 +60,7 @@ class HelloWriterIT {
     @Test
     void afterAReconnectTheTtlIsSetAgain() {
         try (Jedis jedis = redis.jedis(1)) {
-            HelloWriter writer = new HelloWriter(KEYS, "re-1-0", TTL, Clock.systemUTC(), nanos::get);
+            HelloWriter writer = new HelloWriter(KEYS, "re-1-0", TTL, clock);
             String key = KEYS.audit("re-1-0", 0);
             write(jedis, writer, 1);
             jedis.persist(key);

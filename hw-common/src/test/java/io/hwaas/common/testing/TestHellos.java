@@ -4,7 +4,7 @@ import io.hwaas.common.hello.Hello;
 import io.hwaas.common.hello.HelloWriter;
 import io.hwaas.common.hello.Keys;
 import io.hwaas.common.redis.Pipelines;
-import java.time.Clock;
+import io.hwaas.common.time.ServiceClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +21,7 @@ public final class TestHellos {
 
     /** Enqueues {@code message} from {@code client} with sequence numbers {@code from..to}; returns the payloads. */
     public static List<String> enqueue(Jedis jedis, Keys keys, String client, long from, long to, String message) {
-        HelloWriter writer = new HelloWriter(keys, client, TTL, Clock.systemUTC());
+        HelloWriter writer = new HelloWriter(keys, client, TTL, ServiceClock.system());
         List<String> payloads = new ArrayList<>();
         Pipeline p = jedis.pipelined();
         for (long seq = from; seq <= to; seq++) {

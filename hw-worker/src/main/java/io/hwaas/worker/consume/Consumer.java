@@ -6,13 +6,15 @@ import io.hwaas.common.redis.RedisConnector;
 import io.hwaas.common.redis.RedisFailure;
 import io.hwaas.common.redis.RedisSession;
 import io.hwaas.common.redis.Replication;
+import io.hwaas.common.time.Loop;
+import io.hwaas.common.time.ServiceClock;
+import io.hwaas.common.time.Waiter;
 import io.hwaas.runtime.Printable;
 import io.hwaas.worker.job.Decoded;
 import io.hwaas.worker.job.JobDecoder;
 import io.hwaas.worker.metrics.WorkerMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +22,6 @@ import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -42,8 +43,10 @@ import redis.clients.jedis.exceptions.JedisException;
  * succeeds, or until the worker stops and Redis stays away, in which case the jobs stay in
  * flight for a live worker to recover.
  */
-public final class Consumer implements Runnable {
+public final class Consumer {
     private static final Logger LOG = LoggerFactory.getLogger(Consumer.class);
+    /** How long an unregistered consumer waits for the heartbeat to register its worker again. */
+    private static final Duration UNREGISTERED_WAIT = Duration.ofMillis(100);
 
     /**
      * How a consumer is tuned; see {@code WorkerConfig} for the variables behind each.
@@ -56,6 +59,17 @@ public final class Consumer implements Runnable {
             Duration auditTtl, int deadLetterMax, long deadLetterMaxBytes, Duration giveUpWhenStopping) {
     }
 
+    /**
+     * What the consumers of one worker share.
+     *
+     * @param worker the worker process they belong to
+     * @param printer where hello lines go
+     * @param watching one permit: who holds it watches the queue
+     */
+    public record Shared(String worker, Keys keys, RedisConnector connector, JobDecoder decoder, LinePrinter printer,
+            WorkerMetrics metrics, Settings settings, ServiceClock clock, Semaphore watching) {
+    }
+
     private final String name;
     private final RedisSession session;
     private final Claimer claimer;
@@ -63,33 +77,33 @@ public final class Consumer implements Runnable {
     private final LinePrinter printer;
     private final WorkerMetrics metrics;
     private final Keys keys;
-    private final Clock clock;
+    private final ServiceClock clock;
     private final Settings settings;
     private final BooleanSupplier running;
-    private volatile long progressNanos = System.nanoTime();
+    private final Waiter waiter = new Waiter();
+    private volatile long progressNanos;
     private volatile long stopRequestedNanos;
 
     /**
      * @param name this consumer's name, unique in the deployment; names its in-flight list
-     * @param worker the worker process it belongs to
      * @param running turns false when the worker is asked to stop
-     * @param watching one permit, shared by a worker's consumers: who holds it watches the queue
      */
-    public Consumer(String name, String worker, Keys keys, RedisConnector connector, JobDecoder decoder,
-            LinePrinter printer, WorkerMetrics metrics, Settings settings, Clock clock, BooleanSupplier running,
-            Semaphore watching) {
+    public Consumer(String name, Shared shared, BooleanSupplier running) {
         this.name = name;
-        this.keys = keys;
-        this.printer = printer;
-        this.metrics = metrics;
-        this.settings = settings;
-        this.clock = clock;
+        this.keys = shared.keys();
+        this.printer = shared.printer();
+        this.metrics = shared.metrics();
+        this.settings = shared.settings();
+        this.clock = shared.clock();
         this.running = running;
+        this.progressNanos = clock.nanoTime();
         String inflight = keys.inflight(name);
-        this.claimer = new Claimer(keys, inflight, worker, decoder, settings, watching);
-        this.marks = new AuditMarks(keys, inflight, worker, settings, Replication.of(connector.config()));
-        this.session = RedisSession.to(connector, "consumer " + name)
+        this.claimer = new Claimer(keys, inflight, shared.worker(), shared.decoder(), settings, shared.watching());
+        this.marks = new AuditMarks(keys, inflight, shared.worker(), settings,
+                Replication.of(shared.connector().config()));
+        this.session = RedisSession.to(shared.connector(), "consumer " + name)
                 .role("consumer-" + name.substring(name.lastIndexOf('.') + 1))
+                .clock(clock)
                 .blocking(settings.blockTimeout())
                 .whileWaiting(this::waiting)
                 .onConnect(jedis -> {
@@ -119,47 +133,46 @@ public final class Consumer implements Runnable {
      * {@code /healthz} red.
      */
     public boolean progressedWithin(Duration window) {
-        return System.nanoTime() - progressNanos < window.toNanos();
+        return clock.nanoTime() - progressNanos < window.toNanos();
     }
 
     /** Tells the consumer the worker is stopping: steps still failing are given up after a grace period. */
     public void stopping() {
-        stopRequestedNanos = System.nanoTime();
+        stopRequestedNanos = clock.nanoTime();
         claimer.stopping();
         session.wake();
+        waiter.stop();
     }
 
-    @Override
-    public void run() {
-        try {
-            while (running.getAsBoolean()) {
-                Jedis jedis = session.connected(running);
-                if (jedis == null) {
-                    break;
-                }
-                List<Job> batch;
-                try {
-                    batch = session.once("claiming jobs", j -> claimer.next(j, running.getAsBoolean()));
-                    progressed();
-                } catch (JedisException e) {
-                    session.pause(running);
-                    continue;
-                }
-                if (!batch.isEmpty()) {
-                    process(batch);
-                } else if (claimer.unregistered()) {
-                    // Declared dead by peers while paused or cut off: claim again once the heartbeat has re-registered.
-                    Thread.sleep(100);
-                }
-            }
-        } catch (RedisSession.GaveUp e) {
-            LOG.warn("{} stopped with a batch still in flight in {} ({}); a live worker will return it to the queue", name,
-                    inflightKey(), e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            session.close();
+    /** The consumer's loop: claim, process, again, until the worker stops; then its connection closes. */
+    public Loop loop() {
+        return new Loop("consumer " + name, running, waiter, this::step).finallyRun(session::close);
+    }
+
+    private Duration step() throws InterruptedException {
+        if (session.connected(running) == null) {
+            return Duration.ZERO;
         }
+        List<Job> batch;
+        try {
+            batch = session.once("claiming jobs", j -> claimer.next(j, running.getAsBoolean()));
+            progressed();
+        } catch (JedisException e) {
+            session.pause(running);
+            return Duration.ZERO;
+        }
+        if (!batch.isEmpty()) {
+            try {
+                process(batch);
+            } catch (RedisSession.GaveUp e) {
+                // Only once stopping: the loop ends with it.
+                LOG.warn("{} stopped with a batch still in flight in {} ({}); a live worker will return it to the queue",
+                        name, inflightKey(), e.getMessage());
+            }
+            return Duration.ZERO;
+        }
+        // Declared dead by peers while paused or cut off: claim again once the heartbeat has re-registered.
+        return claimer.unregistered() ? UNREGISTERED_WAIT : Duration.ZERO;
     }
 
     private void process(List<Job> batch) throws InterruptedException, RedisSession.GaveUp {
@@ -179,7 +192,7 @@ public final class Consumer implements Runnable {
             metrics.outputFailure();
             throw new UncheckedIOException("cannot write to stdout; the batch stays in flight", e);
         }
-        long printedAt = Hello.micros(clock.instant());
+        long printedAt = Hello.micros(clock.now());
         AuditMarks.Ack ack = session.retry("acknowledging printed hellos", this::keepTrying,
                 j -> marks.acknowledge(j, batch, verdicts));
         progressed();
@@ -228,11 +241,11 @@ public final class Consumer implements Runnable {
             return true;
         }
         long since = stopRequestedNanos;
-        return since == 0 || System.nanoTime() - since < settings.giveUpWhenStopping().toNanos();
+        return since == 0 || clock.nanoTime() - since < settings.giveUpWhenStopping().toNanos();
     }
 
     private void progressed() {
-        progressNanos = System.nanoTime();
+        progressNanos = clock.nanoTime();
     }
 
     private void waiting() {

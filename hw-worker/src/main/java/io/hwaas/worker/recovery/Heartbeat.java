@@ -4,7 +4,11 @@ import io.hwaas.common.hello.Keys;
 import io.hwaas.common.redis.LuaScript;
 import io.hwaas.common.redis.RedisConnector;
 import io.hwaas.common.redis.RedisSession;
+import io.hwaas.common.time.Loop;
+import io.hwaas.common.time.ServiceClock;
+import io.hwaas.common.time.Waiter;
 import io.hwaas.runtime.Liveness;
+import io.hwaas.worker.WorkerConfig;
 import io.hwaas.worker.metrics.WorkerMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,20 +42,24 @@ public final class Heartbeat {
     private final RedisSession session;
     private final SweepGate gate;
     private final Recovery recovery;
+    private final ServiceClock clock;
+    private final Waiter waiter = new Waiter();
     private volatile boolean redisReachable = true;
     private String lastFigures = "";
     private long lastFiguresNanos;
+    private long nextNanos;
 
     /**
      * @param inflightKeys the in-flight lists of the worker's consumers
      * @param stats the figures to publish for {@code status}, as JSON
      */
-    public Heartbeat(String worker, Keys keys, RedisConnector connector, List<String> inflightKeys, Duration interval,
-            Duration deadAfter, WorkerMetrics metrics, Liveness liveness, Supplier<String> stats) {
-        this.worker = worker;
-        this.keys = keys;
-        this.interval = interval;
-        this.deadAfter = deadAfter;
+    public Heartbeat(WorkerConfig config, RedisConnector connector, List<String> inflightKeys, WorkerMetrics metrics,
+            Liveness liveness, Supplier<String> stats) {
+        this.worker = config.name();
+        this.keys = config.common().keys();
+        this.interval = config.heartbeat();
+        this.deadAfter = config.deadAfter();
+        this.clock = config.common().clock();
         this.liveness = liveness;
         this.stats = stats;
         this.beatKeys = List.of(keys.workers(), keys.workerInflight(worker), keys.jesqueWorkers(), keys.queues(),
@@ -60,10 +68,10 @@ public final class Heartbeat {
                 Long.toString(deadAfter.toMillis() * 3), keys.queueName(), keys.queue()));
         args.addAll(inflightKeys);
         this.beatArgs = args;
-        this.session = RedisSession.to(connector, "heartbeat of " + worker).role("heartbeat").whileWaiting(liveness::beat)
-                .onFailure(kind -> metrics.redisFailure()).build();
-        this.gate = new SweepGate(deadAfter, interval, System::nanoTime);
-        this.recovery = new Recovery(worker, keys, deadAfter, metrics);
+        this.session = RedisSession.to(connector, "heartbeat of " + worker).role("heartbeat").clock(clock)
+                .whileWaiting(liveness::beat).onFailure(kind -> metrics.redisFailure()).build();
+        this.gate = new SweepGate(deadAfter, interval, clock);
+        this.recovery = new Recovery(worker, keys, deadAfter, metrics, clock);
     }
 
     /**
@@ -82,48 +90,49 @@ public final class Heartbeat {
         }
     }
 
-    /** Beats every interval until {@code running} turns false. */
-    public void run(BooleanSupplier running) throws InterruptedException {
+    /** The loop that beats every interval, at a fixed rate, until {@code running} turns false. */
+    public Loop loop(BooleanSupplier running) {
         // Registering was the first beat.
-        long next = System.nanoTime() + interval.toNanos();
-        sleepUntil(next);
-        while (running.getAsBoolean()) {
-            liveness.beat();
-            try {
-                long[] beat = session.once("heartbeat", this::beat);
-                redisReachable = true;
-                if (beat[0] == 0) {
-                    LOG.warn("Worker {} was declared dead by its peers (paused or cut off for over {} ms on Redis' clock);"
-                            + " its in-flight jobs went back to the queue. Registered again.", worker, deadAfter.toMillis());
-                }
-                if (gate.open()) {
-                    session.once("recovering jobs of dead workers", jedis -> {
-                        if (beat[2] > 0) {
-                            recovery.sweepDead(jedis);
-                        }
-                        recovery.requeueUnowned(jedis);
-                        return null;
-                    });
-                }
-            } catch (JedisException e) {
-                redisReachable = false;
-                // Redis may have lost the figures with a restart: send them with the next beat.
-                lastFigures = "";
-            }
-            next += interval.toNanos();
-            if (!sleepUntil(next)) {
-                next = System.nanoTime();
-            }
-        }
+        nextNanos = clock.nanoTime() + interval.toNanos();
+        return new Loop("heartbeat", running, waiter, this::beatOnce).startingAfter(interval);
     }
 
-    private static boolean sleepUntil(long nanos) throws InterruptedException {
-        long sleep = nanos - System.nanoTime();
-        if (sleep <= 0) {
-            return false;
+    /** Ends the wait for the next beat: the worker is stopping. */
+    public void stop() {
+        waiter.stop();
+    }
+
+    private Duration beatOnce() {
+        liveness.beat();
+        try {
+            long[] beat = session.once("heartbeat", this::beat);
+            redisReachable = true;
+            if (beat[0] == 0) {
+                LOG.warn("Worker {} was declared dead by its peers (paused or cut off for over {} ms on Redis' clock);"
+                        + " its in-flight jobs went back to the queue. Registered again.", worker, deadAfter.toMillis());
+            }
+            if (gate.open()) {
+                session.once("recovering jobs of dead workers", jedis -> {
+                    if (beat[2] > 0) {
+                        recovery.sweepDead(jedis);
+                    }
+                    recovery.requeueUnowned(jedis);
+                    return null;
+                });
+            }
+        } catch (JedisException e) {
+            redisReachable = false;
+            // Redis may have lost the figures with a restart: send them with the next beat.
+            lastFigures = "";
         }
-        Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
-        return true;
+        nextNanos += interval.toNanos();
+        long wait = nextNanos - clock.nanoTime();
+        if (wait <= 0) {
+            // Late (a long Redis call): beat again at once, and count the interval from now.
+            nextNanos = clock.nanoTime();
+            return Duration.ZERO;
+        }
+        return Duration.ofNanos(wait);
     }
 
     /** Whether the last heartbeat reached Redis: a consumer that makes no progress while it does is stuck. */
@@ -156,7 +165,7 @@ public final class Heartbeat {
     private long[] beat(Jedis jedis) {
         List<String> args = new ArrayList<>(beatArgs);
         String figures = stats.get();
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         // An idle worker's figures stand still: publish them when they change, and in good time before they expire.
         if (!figures.equals(lastFigures) || now - lastFiguresNanos >= deadAfter.toNanos()) {
             args.set(2, figures);

@@ -2,6 +2,7 @@ package io.hwaas.worker.recovery;
 
 import io.hwaas.common.hello.Keys;
 import io.hwaas.common.redis.LuaScript;
+import io.hwaas.common.time.ServiceClock;
 import io.hwaas.runtime.Printable;
 import io.hwaas.worker.metrics.WorkerMetrics;
 import java.time.Duration;
@@ -40,9 +41,12 @@ final class Recovery {
     private final WorkerMetrics metrics;
     private final List<String> sweepKeys;
     private final String[] registration;
-    private long lastScanNanos = System.nanoTime();
+    private final ServiceClock clock;
+    private long lastScanNanos;
 
-    Recovery(String worker, Keys keys, Duration deadAfter, WorkerMetrics metrics) {
+    Recovery(String worker, Keys keys, Duration deadAfter, WorkerMetrics metrics, ServiceClock clock) {
+        this.clock = clock;
+        this.lastScanNanos = clock.nanoTime();
         this.worker = worker;
         this.keys = keys;
         this.deadAfter = deadAfter;
@@ -68,10 +72,10 @@ final class Recovery {
 
     /** Every {@link #SCAN_EVERY}, if elected, returns in-flight lists whose owner is not alive. */
     void requeueUnowned(Jedis jedis) {
-        if (System.nanoTime() - lastScanNanos < SCAN_EVERY.toNanos()) {
+        if (clock.nanoTime() - lastScanNanos < SCAN_EVERY.toNanos()) {
             return;
         }
-        lastScanNanos = System.nanoTime();
+        lastScanNanos = clock.nanoTime();
         // One scanner at a time across all workers: the others skip this round.
         String lock = keys.workers() + ":scan";
         if (!"OK".equals(jedis.set(lock, worker, SetParams.setParams().nx().px(SCAN_EVERY.toMillis() - 100)))) {

@@ -1,8 +1,8 @@
 package io.hwaas.worker.recovery;
 
 import io.hwaas.common.redis.RedisSession;
+import io.hwaas.common.time.ServiceClock;
 import java.time.Duration;
-import java.util.function.LongSupplier;
 
 /**
  * When a worker may declare peers dead. Heartbeats that stopped because Redis itself was down,
@@ -15,23 +15,20 @@ import java.util.function.LongSupplier;
 public final class SweepGate {
     private final long gapNanos;
     private final long settleNanos;
-    private final LongSupplier nanoClock;
+    private final ServiceClock clock;
     private long lastOkNanos;
     private long healthySinceNanos;
     private boolean everOk;
 
-    /**
-     * @param nanoClock a monotonic clock in nanoseconds, {@code System::nanoTime} outside tests
-     */
-    public SweepGate(Duration deadAfter, Duration interval, LongSupplier nanoClock) {
+    public SweepGate(Duration deadAfter, Duration interval, ServiceClock clock) {
         this.gapNanos = deadAfter.toNanos() / 2;
         this.settleNanos = deadAfter.plus(RedisSession.LONGEST_BACKOFF).plus(interval).toNanos();
-        this.nanoClock = nanoClock;
+        this.clock = clock;
     }
 
     /** Records a heartbeat that reached Redis now. */
     public void succeeded() {
-        long now = nanoClock.getAsLong();
+        long now = clock.nanoTime();
         if (!everOk || now - lastOkNanos > gapNanos) {
             // The first beat, or the first after a gap: peers may not have beaten since, either.
             healthySinceNanos = now;
@@ -42,6 +39,6 @@ public final class SweepGate {
 
     /** Whether this worker's view of its peers can be trusted now. */
     public boolean open() {
-        return everOk && nanoClock.getAsLong() - healthySinceNanos >= settleNanos;
+        return everOk && clock.nanoTime() - healthySinceNanos >= settleNanos;
     }
 }

@@ -2,8 +2,8 @@ package io.hwaas.worker.recovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hwaas.common.testing.ManualClock;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** When a worker may declare its peers dead, on a clock the test moves. */
@@ -13,12 +13,12 @@ class SweepGateTest {
     // dead-after + the longest reconnect backoff (1 s) + one interval
     private static final long SETTLE_SECONDS = 6;
 
-    private final AtomicLong now = new AtomicLong(1_000_000_000_000L);
-    private final SweepGate gate = new SweepGate(DEAD_AFTER, INTERVAL, now::get);
+    private final ManualClock clock = new ManualClock();
+    private final SweepGate gate = new SweepGate(DEAD_AFTER, INTERVAL, clock);
 
     private void beatEverySecondFor(long seconds) {
         for (long s = 0; s < seconds; s++) {
-            now.addAndGet(INTERVAL.toNanos());
+            clock.advance(INTERVAL);
             gate.succeeded();
         }
     }
@@ -43,7 +43,7 @@ class SweepGateTest {
         beatEverySecondFor(SETTLE_SECONDS + 5);
         assertThat(gate.open()).as("settled").isTrue();
         // Redis frozen for ten seconds: every peer missed its beats too.
-        now.addAndGet(Duration.ofSeconds(10).toNanos());
+        clock.advance(Duration.ofSeconds(10));
         gate.succeeded();
         assertThat(gate.open()).as("right after the outage").isFalse();
         beatEverySecondFor(SETTLE_SECONDS);
@@ -55,7 +55,7 @@ class SweepGateTest {
         gate.succeeded();
         beatEverySecondFor(SETTLE_SECONDS + 1);
         // Under half of dead-after between two beats: not a gap.
-        now.addAndGet(Duration.ofMillis(1900).toNanos());
+        clock.advance(Duration.ofMillis(1900));
         gate.succeeded();
         assertThat(gate.open()).as("after a 1.9 s hiccup").isTrue();
     }

@@ -1,0 +1,98 @@
+package io.hwaas.common.time;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one shape of a service's background thread: while it should run, wait (through its
+ * {@link Waiter}, so a wake or a stop cuts the wait short), then run one step, which says how
+ * long to wait before the next. A step's unexpected failure is logged and the loop goes on after
+ * {@link #AFTER_FAILURE}, unless the owner takes it ({@link #onCrash}): then the loop ends and the
+ * owner decides (a worker stops).
+ */
+public final class Loop implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Loop.class);
+    /** How long a loop that survived a failure waits before its next step. */
+    public static final Duration AFTER_FAILURE = Duration.ofSeconds(1);
+
+    /** One step of the loop. */
+    public interface Step {
+        /** Does one round of work; returns how long to wait before the next ({@code ZERO}: at once). */
+        Duration run() throws InterruptedException;
+    }
+
+    private final String name;
+    private final BooleanSupplier running;
+    private final Waiter waiter;
+    private final Step step;
+    private Duration firstWait = Duration.ZERO;
+    private Consumer<Throwable> crash;
+    private Runnable last = () -> { };
+
+    /**
+     * @param name names the loop in log lines
+     * @param running turns false when the loop should end; checked before each step
+     */
+    public Loop(String name, BooleanSupplier running, Waiter waiter, Step step) {
+        this.name = name;
+        this.running = running;
+        this.waiter = waiter;
+        this.step = step;
+    }
+
+    /** Waits this long before the first step. */
+    public Loop startingAfter(Duration wait) {
+        this.firstWait = wait;
+        return this;
+    }
+
+    /** Hands a step's unexpected failure to {@code handler} and ends the loop, instead of going on. */
+    public Loop onCrash(Consumer<Throwable> handler) {
+        this.crash = handler;
+        return this;
+    }
+
+    /** Runs {@code finish} once the loop has ended, however it ended. */
+    public Loop finallyRun(Runnable finish) {
+        this.last = finish;
+        return this;
+    }
+
+    @Override
+    public void run() {
+        try {
+            Duration wait = firstWait;
+            while (running.getAsBoolean()) {
+                if (!wait.isZero() && !wait.isNegative()) {
+                    waiter.await(wait);
+                    if (!running.getAsBoolean()) {
+                        return;
+                    }
+                }
+                try {
+                    wait = step.run();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (RuntimeException | Error e) {
+                    if (crash != null) {
+                        crash.accept(e);
+                        return;
+                    }
+                    if (e instanceof Error error) {
+                        throw error;
+                    }
+                    LOG.error("{} failed unexpectedly; going on in {} ms", name, AFTER_FAILURE.toMillis(), e);
+                    wait = AFTER_FAILURE;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            last.run();
+        }
+    }
+}
