@@ -2,11 +2,8 @@ package io.hwaas.client.send;
 
 import io.hwaas.common.hello.ClientRecord;
 import io.hwaas.common.hello.Keys;
-import io.hwaas.common.redis.LuaScript;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -15,8 +12,6 @@ import redis.clients.jedis.Jedis;
  * second and when the container stops, and by an adopter for a container that died.
  */
 final class Reports {
-    private static final LuaScript REPORT = LuaScript.load(Reports.class, "report.lua");
-
     private final Keys keys;
     private final Duration ttl;
 
@@ -40,11 +35,6 @@ final class Reports {
         }
         ClientRecord record = new ClientRecord(container, outboxes.size(), intervalMillis, 0, state, ticks, settled,
                 ledger);
-        List<String> args = new ArrayList<>(List.of(member, Long.toString(ttl.toSeconds())));
-        for (Map.Entry<String, String> field : record.fields().entrySet()) {
-            args.add(field.getKey());
-            args.add(field.getValue());
-        }
-        REPORT.run(jedis, List.of(keys.clients(), keys.clientRecord(container)), args);
+        ReportScript.run(jedis, keys, member, ttl, record);
     }
 }

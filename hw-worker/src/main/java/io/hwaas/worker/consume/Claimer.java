@@ -1,7 +1,6 @@
 package io.hwaas.worker.consume;
 
 import io.hwaas.common.hello.Keys;
-import io.hwaas.common.redis.LuaScript;
 import io.hwaas.worker.job.Decoded;
 import io.hwaas.worker.job.JobDecoder;
 import io.hwaas.worker.job.PoisonReason;
@@ -10,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
@@ -23,14 +23,11 @@ import redis.clients.jedis.args.ListDirection;
  * in-flight list ({@link LostClaims}).
  */
 final class Claimer {
-    static final LuaScript CLAIM = LuaScript.load(Claimer.class, "claim.lua");
-    private static final String OVERSIZED = "\0oversized ";
 
     private final Keys keys;
     private final String inflight;
     private final JobDecoder decoder;
-    private final List<String> claimKeys;
-    private final List<String> claimArgs;
+    private final ClaimScript claim;
     private final double blockSeconds;
     private final int maxPayloadBytes;
     private final int batchSize;
@@ -49,9 +46,8 @@ final class Claimer {
         this.keys = keys;
         this.inflight = inflight;
         this.decoder = decoder;
-        this.claimKeys = List.of(keys.queue(), inflight, keys.workers());
-        this.claimArgs = List.of(Integer.toString(settings.batchSize()), Integer.toString(settings.maxBatchBytes()),
-                worker, Integer.toString(settings.maxPayloadBytes()));
+        this.claim = new ClaimScript(keys, inflight, worker, settings.batchSize(), settings.maxBatchBytes(),
+                settings.maxPayloadBytes());
         this.blockSeconds = settings.blockTimeout().toMillis() / 1000.0;
         this.maxPayloadBytes = settings.maxPayloadBytes();
     }
@@ -60,9 +56,9 @@ final class Claimer {
     void connected(Jedis jedis) {
         checkOwnInflight = true;
         backlog = true;
-        CLAIM.load(jedis);
-        AuditMarks.MARK.load(jedis);
-        AuditMarks.ACK.load(jedis);
+        ClaimScript.load(jedis);
+        MarkScript.load(jedis);
+        AckScript.load(jedis);
     }
 
     /**
@@ -90,7 +86,7 @@ final class Claimer {
         // Unregistered, it must not block either: BLMOVE would hand it a job before the claim
         // script could check the registration.
         if (backlog || !blocking || unregistered) {
-            List<String> batch = claimed(CLAIM.run(jedis, claimKeys, claimArgs));
+            List<String> batch = claimed(claim.run(jedis));
             // A full batch means more may wait; a short one, that the queue is drained for now.
             backlog = batch.size() >= batchSize;
             if (!batch.isEmpty() || !blocking || unregistered) {
@@ -116,13 +112,13 @@ final class Claimer {
             return List.of();
         }
         Response<String> first;
-        Response<Object> rest;
+        Supplier<ClaimScript.Claimed> rest;
         try {
             Pipeline pipeline = jedis.pipelined();
             // Were peers to sweep this worker meanwhile, the job BLMOVE hands over is still found:
             // its list is scanned for (see Recovery.requeueUnowned).
             first = pipeline.blmove(keys.queue(), inflight, ListDirection.LEFT, ListDirection.RIGHT, blockSeconds);
-            rest = CLAIM.queue(pipeline, claimKeys, claimArgs);
+            rest = claim.queue(pipeline);
             jedis.getClient().setTimeoutInfinite();
             try {
                 pipeline.sync();
@@ -148,17 +144,17 @@ final class Claimer {
         watching.release(Integer.MAX_VALUE / 2);
     }
 
-    @SuppressWarnings("unchecked")
-    private List<String> claimed(Object reply) {
-        unregistered = "UNREGISTERED".equals(reply);
-        return unregistered ? List.of() : (List<String>) reply;
+    private List<String> claimed(ClaimScript.Claimed reply) {
+        unregistered = reply.unregistered();
+        return reply.payloads();
     }
 
     private List<Job> decode(List<String> payloads) {
         List<Job> jobs = new ArrayList<>(payloads.size());
         for (String payload : payloads) {
-            Decoded decoded = payload.startsWith(OVERSIZED)
-                    ? new Decoded.Poison(PoisonReason.OVERSIZED_PAYLOAD, "payload is " + payload.substring(OVERSIZED.length())
+            long oversized = ClaimScript.oversizedLength(payload);
+            Decoded decoded = oversized >= 0
+                    ? new Decoded.Poison(PoisonReason.OVERSIZED_PAYLOAD, "payload is " + oversized
                             + " bytes, longer than " + maxPayloadBytes + " (HWAAS_MAX_PAYLOAD_BYTES); not transferred")
                     : decoder.decode(payload);
             jobs.add(new Job(payload, decoded));

@@ -193,13 +193,13 @@ public final class Consumer {
             throw new UncheckedIOException("cannot write to stdout; the batch stays in flight", e);
         }
         long printedAt = Hello.micros(clock.now());
-        AuditMarks.Ack ack = session.retry("acknowledging printed hellos", this::keepTrying,
+        AckScript.Acked ack = session.retry("acknowledging printed hellos", this::keepTrying,
                 j -> marks.acknowledge(j, batch, verdicts));
         progressed();
         record(batch, verdicts, printedAt, ack);
     }
 
-    private void record(List<Job> batch, List<Verdict> verdicts, long printedAt, AuditMarks.Ack ack) {
+    private void record(List<Job> batch, List<Verdict> verdicts, long printedAt, AckScript.Acked ack) {
         int printed = 0;
         for (int i = 0; i < batch.size(); i++) {
             Job job = batch.get(i);
@@ -228,10 +228,10 @@ public final class Consumer {
             LOG.error("The dead-letter list {} is full (HWAAS_DEADLETTER_MAX entries or HWAAS_DEADLETTER_MAX_BYTES);"
                     + " dropped its {} oldest entries", keys.deadLetter(), ack.dropped());
         }
-        for (String refused : ack.refused()) {
+        for (AckScript.Refused refused : ack.refused()) {
             metrics.deadLetterRefused();
             LOG.error("Redis refused to file a poison payload in {}, so it is gone from the queue without a copy: {}",
-                    keys.deadLetter(), Printable.of(refused));
+                    keys.deadLetter(), Printable.of(refused.toString()));
         }
     }
 

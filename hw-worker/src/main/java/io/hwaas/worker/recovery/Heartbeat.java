@@ -1,7 +1,6 @@
 package io.hwaas.worker.recovery;
 
 import io.hwaas.common.hello.Keys;
-import io.hwaas.common.redis.LuaScript;
 import io.hwaas.common.redis.RedisConnector;
 import io.hwaas.common.redis.RedisSession;
 import io.hwaas.common.time.Loop;
@@ -11,7 +10,6 @@ import io.hwaas.runtime.Liveness;
 import io.hwaas.worker.WorkerConfig;
 import io.hwaas.worker.metrics.WorkerMetrics;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -29,12 +27,11 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 public final class Heartbeat {
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
-    static final LuaScript BEAT = LuaScript.load(Heartbeat.class, "heartbeat.lua");
 
     private final String worker;
     private final Keys keys;
-    private final List<String> beatKeys;
-    private final List<String> beatArgs;
+    private final BeatScript beatScript;
+    private final int consumers;
     private final Duration interval;
     private final Duration deadAfter;
     private final Liveness liveness;
@@ -62,12 +59,8 @@ public final class Heartbeat {
         this.clock = config.common().clock();
         this.liveness = liveness;
         this.stats = stats;
-        this.beatKeys = List.of(keys.workers(), keys.workerInflight(worker), keys.jesqueWorkers(), keys.queues(),
-                keys.workerStats(worker));
-        List<String> args = new ArrayList<>(List.of(worker, Long.toString(deadAfter.toMillis()), "",
-                Long.toString(deadAfter.toMillis() * 3), keys.queueName(), keys.queue()));
-        args.addAll(inflightKeys);
-        this.beatArgs = args;
+        this.beatScript = new BeatScript(keys, worker, deadAfter, inflightKeys);
+        this.consumers = inflightKeys.size();
         this.session = RedisSession.to(connector, "heartbeat of " + worker).role("heartbeat").clock(clock)
                 .whileWaiting(liveness::beat).onFailure(kind -> metrics.redisFailure()).build();
         this.gate = new SweepGate(deadAfter, interval, clock);
@@ -83,7 +76,7 @@ public final class Heartbeat {
     public boolean register(BooleanSupplier keepTrying) throws InterruptedException {
         try {
             session.retry("registering", keepTrying, this::beat);
-            LOG.info("Worker {} registered on {} with {} consumer(s)", worker, keys.queue(), beatArgs.size() - 6);
+            LOG.info("Worker {} registered on {} with {} consumer(s)", worker, keys.queue(), consumers);
             return true;
         } catch (RedisSession.GaveUp e) {
             return false;
@@ -105,15 +98,15 @@ public final class Heartbeat {
     private Duration beatOnce() {
         liveness.beat();
         try {
-            long[] beat = session.once("heartbeat", this::beat);
+            BeatScript.Beat beat = session.once("heartbeat", this::beat);
             redisReachable = true;
-            if (beat[0] == 0) {
+            if (!beat.registeredBefore()) {
                 LOG.warn("Worker {} was declared dead by its peers (paused or cut off for over {} ms on Redis' clock);"
                         + " its in-flight jobs went back to the queue. Registered again.", worker, deadAfter.toMillis());
             }
             if (gate.open()) {
                 session.once("recovering jobs of dead workers", jedis -> {
-                    if (beat[2] > 0) {
+                    if (beat.pastDeadAfter() > 0) {
                         recovery.sweepDead(jedis);
                     }
                     recovery.requeueUnowned(jedis);
@@ -161,20 +154,18 @@ public final class Heartbeat {
         }
     }
 
-    /** One heartbeat: {registered before, Redis' time in ms, workers past dead-after}. */
-    private long[] beat(Jedis jedis) {
-        List<String> args = new ArrayList<>(beatArgs);
+    /** One heartbeat, publishing the figures when they changed or are due again. */
+    private BeatScript.Beat beat(Jedis jedis) {
         String figures = stats.get();
         long now = clock.nanoTime();
         // An idle worker's figures stand still: publish them when they change, and in good time before they expire.
-        if (!figures.equals(lastFigures) || now - lastFiguresNanos >= deadAfter.toNanos()) {
-            args.set(2, figures);
+        boolean publish = !figures.equals(lastFigures) || now - lastFiguresNanos >= deadAfter.toNanos();
+        if (publish) {
             lastFigures = figures;
             lastFiguresNanos = now;
         }
-        @SuppressWarnings("unchecked")
-        List<Long> reply = (List<Long>) BEAT.run(jedis, beatKeys, args);
+        BeatScript.Beat beat = beatScript.run(jedis, publish ? figures : null);
         gate.succeeded();
-        return new long[] {reply.get(0), reply.get(1), reply.get(2)};
+        return beat;
     }
 }

@@ -1,12 +1,10 @@
 package io.hwaas.worker.recovery;
 
 import io.hwaas.common.hello.Keys;
-import io.hwaas.common.redis.LuaScript;
 import io.hwaas.common.time.ServiceClock;
 import io.hwaas.runtime.Printable;
 import io.hwaas.worker.metrics.WorkerMetrics;
 import java.time.Duration;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
@@ -31,16 +29,14 @@ import redis.clients.jedis.params.SetParams;
  */
 final class Recovery {
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
-    private static final LuaScript SWEEP = LuaScript.load(Recovery.class, "sweep.lua");
-    private static final LuaScript REQUEUE = LuaScript.load(Recovery.class, "requeue.lua");
     private static final Duration SCAN_EVERY = Duration.ofSeconds(10);
 
     private final String worker;
     private final Keys keys;
     private final Duration deadAfter;
     private final WorkerMetrics metrics;
-    private final List<String> sweepKeys;
-    private final String[] registration;
+    private final SweepScript sweep;
+    private final RequeueScript requeue;
     private final ServiceClock clock;
     private long lastScanNanos;
 
@@ -51,22 +47,21 @@ final class Recovery {
         this.keys = keys;
         this.deadAfter = deadAfter;
         this.metrics = metrics;
-        this.sweepKeys = List.of(keys.workers(), keys.jesqueWorkers());
-        this.registration = keys.workerInflightParts();
+        this.sweep = new SweepScript(keys, deadAfter);
+        this.requeue = new RequeueScript(keys, deadAfter);
     }
 
     /** Returns the jobs of every worker past dead-after to the queue; logs each one declared dead. */
     void sweepDead(Jedis jedis) {
-        List<Object> result = sweep(jedis, "");
-        long jobs = (Long) result.get(0);
-        if (result.size() > 1) {
-            metrics.recovered(jobs);
-            for (Object dead : result.subList(1, result.size())) {
-                LOG.warn("Declared worker {} dead: no heartbeat for over {} ms on Redis' clock", Printable.of((String) dead),
+        SweepScript.Swept swept = sweep.dead(jedis);
+        if (!swept.removed().isEmpty()) {
+            metrics.recovered(swept.jobs());
+            for (String dead : swept.removed()) {
+                LOG.warn("Declared worker {} dead: no heartbeat for over {} ms on Redis' clock", Printable.of(dead),
                         deadAfter.toMillis());
             }
-            LOG.info("Recovered {} in-flight job(s) of {} dead worker(s) to the head of {}", jobs, result.size() - 1,
-                    keys.queue());
+            LOG.info("Recovered {} in-flight job(s) of {} dead worker(s) to the head of {}", swept.jobs(),
+                    swept.removed().size(), keys.queue());
         }
     }
 
@@ -90,8 +85,7 @@ final class Recovery {
                 String owner = consumer == null ? null : Keys.workerOf(consumer);
                 // Lists of other naming (a plain Jesque worker's) are not ours to judge.
                 if (owner != null && !owner.equals(worker)) {
-                    long moved = (Long) REQUEUE.run(jedis, List.of(keys.workers(), list, keys.queue()),
-                            List.of(Long.toString(deadAfter.toMillis()), owner));
+                    long moved = requeue.run(jedis, list, owner);
                     if (moved > 0) {
                         metrics.recovered(moved);
                         LOG.warn("Returned {} job(s) from {}, whose worker {} is not alive, to the head of {}", moved,
@@ -105,15 +99,9 @@ final class Recovery {
 
     /** Hands back this worker's own leftovers and removes its registration. */
     void retire(Jedis jedis) {
-        long jobs = (Long) sweep(jedis, worker).get(0);
+        long jobs = sweep.retire(jedis, worker).jobs();
         if (jobs > 0) {
             LOG.warn("Returned {} job(s) this worker could not finish to the head of {}", jobs, keys.queue());
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<Object> sweep(Jedis jedis, String only) {
-        return (List<Object>) SWEEP.run(jedis, sweepKeys,
-                List.of(Long.toString(deadAfter.toMillis()), registration[0], registration[1], only));
     }
 }

@@ -1,13 +1,14 @@
 #!lua flags=allow-oom
 -- Marks hellos claimed, before they are printed, and reports what their audit bits said.
--- KEYS[i]: the audit bitmap of hello i; ARGV[1]: the audit TTL in seconds; ARGV[i + 1]: the bit
--- offset of hello i's first flag (submitted; then claimed, printed, reprinted).
+-- Java side: MarkScript.
+-- KEYS: one audit bitmap per hello; ARGV: auditTtl (s), then one offset per hello: the bit
+-- offset of its first flag (submitted; then claimed, printed, reprinted).
 -- Returns, per hello, submitted + 2 * claimed-before + 4 * printed, read as the claimed bit is set,
 -- or -1 when its audit key holds something other than a bitmap (damaged, or written by someone
 -- else): that hello is printed without deduplication rather than stalling the batch.
 -- A bitmap this creates (its hello waited longer than the TTL, or was never audited) gets the TTL:
 -- no audit key may live for ever. allow-oom: draining a full Redis must not stop here.
-local ttl = ARGV[1]
+local auditTtl = ARGV[1]
 local flags = {}
 -- One BITFIELD per audit key (a backlog's hellos share blocks), in chunks that unpack() can pass.
 local groups, order = {}, {}
@@ -44,7 +45,7 @@ for _, key in ipairs(order) do
     end
   end
   if not damaged then
-    redis.call('EXPIRE', key, ttl, 'NX')
+    redis.call('EXPIRE', key, auditTtl, 'NX')
   end
 end
 return flags

@@ -1,35 +1,37 @@
 #!lua flags=allow-oom
 -- Returns the in-flight jobs of dead workers to the head of their queues, atomically and once.
--- KEYS[1]: sorted set of workers scored by last heartbeat (Redis ms)
--- KEYS[2]: Jesque's set of worker names
--- ARGV[1]: dead-after (ms): a worker whose last heartbeat is older, on Redis' clock, is dead
--- ARGV[2], ARGV[3]: prefix and suffix of a worker's hash of in-flight lists (in-flight key -> queue key)
--- ARGV[4]: a worker to retire regardless of its heartbeat (a worker handing back its own
---          leftovers as it stops), or '' to sweep the dead
+-- Java side: SweepScript.
+-- KEYS: workers (sorted set scored by last heartbeat, Redis ms), jesqueWorkers
+-- ARGV: deadAfter (ms): a worker whose last heartbeat is older, on Redis' clock, is dead;
+--       registrationPrefix, registrationSuffix: around a worker's name, its hash of in-flight
+--       lists (in-flight key -> queue key); only: a worker to retire regardless of its heartbeat
+--       (one handing back its own leftovers as it stops), or '' to sweep the dead
 -- Because the whole script runs atomically, two workers sweeping at once cannot both requeue a
--- job: the second finds the dead worker already gone from KEYS[1].
--- Returns {jobs requeued, name of each worker removed...}.
+-- job: the second finds the dead worker already gone from the workers set.
+-- Returns {jobs requeued, {each worker removed}}.
+local workers, jesqueWorkers = KEYS[1], KEYS[2]
+local deadAfter, registrationPrefix, registrationSuffix, only = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4]
 local candidates
-if ARGV[4] ~= '' then
-  candidates = {ARGV[4]}
+if only ~= '' then
+  candidates = {only}
 else
   local time = redis.call('TIME')
-  local cutoff = time[1] * 1000 + math.floor(time[2] / 1000) - tonumber(ARGV[1])
-  candidates = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', cutoff, 'LIMIT', 0, 64)
+  local cutoff = time[1] * 1000 + math.floor(time[2] / 1000) - deadAfter
+  candidates = redis.call('ZRANGEBYSCORE', workers, '-inf', cutoff, 'LIMIT', 0, 64)
 end
-local result = {0}
+local jobs, removed = 0, {}
 for _, worker in ipairs(candidates) do
-  local hash = ARGV[2] .. worker .. ARGV[3]
+  local hash = registrationPrefix .. worker .. registrationSuffix
   local lists = redis.call('HGETALL', hash)
   for i = 1, #lists, 2 do
     -- Take from the tail and push to the head, so the jobs keep their order at the front.
     while redis.call('LMOVE', lists[i], lists[i + 1], 'RIGHT', 'LEFT') do
-      result[1] = result[1] + 1
+      jobs = jobs + 1
     end
   end
   redis.call('DEL', hash)
-  redis.call('ZREM', KEYS[1], worker)
-  redis.call('SREM', KEYS[2], worker)
-  result[#result + 1] = worker
+  redis.call('ZREM', workers, worker)
+  redis.call('SREM', jesqueWorkers, worker)
+  removed[#removed + 1] = worker
 end
-return result
+return {jobs, removed}

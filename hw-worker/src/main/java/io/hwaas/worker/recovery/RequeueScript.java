@@ -1,0 +1,29 @@
+package io.hwaas.worker.recovery;
+
+import io.hwaas.common.hello.Keys;
+import io.hwaas.common.redis.LuaScript;
+import java.time.Duration;
+import java.util.List;
+import redis.clients.jedis.Jedis;
+
+/** What a worker sends requeue.lua and what it gets back (the script's header names the same). */
+final class RequeueScript {
+    private static final LuaScript SCRIPT = LuaScript.load(RequeueScript.class, "requeue.lua");
+
+    private final Keys keys;
+    private final String deadAfterMillis;
+
+    RequeueScript(Keys keys, Duration deadAfter) {
+        this.keys = keys;
+        this.deadAfterMillis = Long.toString(deadAfter.toMillis());
+    }
+
+    /**
+     * Returns the jobs of {@code inflight} to the head of the queue if {@code owner} is not alive.
+     *
+     * @return the jobs returned
+     */
+    long run(Jedis jedis, String inflight, String owner) {
+        return (Long) SCRIPT.run(jedis, List.of(keys.workers(), inflight, keys.queue()), List.of(deadAfterMillis, owner));
+    }
+}

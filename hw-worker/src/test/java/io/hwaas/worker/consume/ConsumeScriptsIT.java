@@ -1,0 +1,155 @@
+package io.hwaas.worker.consume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hwaas.common.hello.Keys;
+import io.hwaas.common.redis.Pipelines;
+import io.hwaas.common.testing.TestRedis;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+
+/** The consumer's three scripts through their codecs, each on its own against a real Redis. */
+class ConsumeScriptsIT {
+    private static final Keys KEYS = new Keys("resque", "hello");
+    private static final String WORKER = "w-1";
+    private static final String INFLIGHT = KEYS.inflight(Keys.consumer(WORKER, 0));
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @RegisterExtension
+    static final TestRedis redis = TestRedis.perClass();
+    private final Jedis jedis = redis.db();
+
+    private static Consumer.Settings settings(int deadLetterMax, long deadLetterMaxBytes) {
+        return new Consumer.Settings(3, 1 << 20, 1024, Duration.ofSeconds(1), Duration.ofHours(1), deadLetterMax,
+                deadLetterMaxBytes, Duration.ofSeconds(5));
+    }
+
+    /** As a consumer does on every new connection: pipelined scripts run by their SHA-1 only. */
+    @BeforeEach
+    void loadScripts() {
+        ClaimScript.load(jedis);
+        MarkScript.load(jedis);
+        AckScript.load(jedis);
+    }
+
+    private <T> T synced(java.util.function.Function<Pipeline, Supplier<T>> queued) {
+        Pipeline pipeline = jedis.pipelined();
+        Supplier<T> reply = queued.apply(pipeline);
+        Pipelines.sync(pipeline);
+        return reply.get();
+    }
+
+    @Test
+    void claimTakesABatchIntoTheInflightListAndStandsInForAnOversizedPayload() {
+        ClaimScript claim = new ClaimScript(KEYS, INFLIGHT, WORKER, 3, 1 << 20, 1024);
+        assertThat(claim.run(jedis)).as("claim by an unregistered worker")
+                .isEqualTo(new ClaimScript.Claimed(true, List.of()));
+        jedis.zadd(KEYS.workers(), 1, WORKER);
+        String big = "x".repeat(2000);
+        jedis.rpush(KEYS.queue(), "a", big, "c", "d");
+
+        ClaimScript.Claimed claimed = claim.run(jedis);
+
+        assertThat(claimed.unregistered()).as("unregistered").isFalse();
+        assertThat(claimed.payloads()).as("payloads, the oversized one as a placeholder").hasSize(3)
+                .startsWith("a").endsWith("c");
+        assertThat(ClaimScript.oversizedLength(claimed.payloads().get(1))).as("placeholder's length").isEqualTo(2000);
+        assertThat(ClaimScript.oversizedLength("a")).as("a payload sent whole").isEqualTo(-1);
+        assertThat(jedis.lrange(INFLIGHT, 0, -1)).as("in-flight list").containsExactly("a", big, "c");
+        assertThat(jedis.lrange(KEYS.queue(), 0, -1)).as("left in the queue").containsExactly("d");
+        assertThat(synced(claim::queue).payloads()).as("a pipelined claim").containsExactly("d");
+    }
+
+    @Test
+    void markReportsEachHellosFlagsAsItSetsClaimed() {
+        String key = KEYS.audit("c-1-0", 0);
+        jedis.setbit(key, 0, true);
+        jedis.setbit(key, 4, true);
+        jedis.setbit(key, 5, true);
+        jedis.lpush("a-list", "x");
+
+        List<Long> flags = synced(p -> MarkScript.queue(p, Duration.ofHours(1), List.of(new MarkScript.Mark(key, 0),
+                new MarkScript.Mark(key, 4), new MarkScript.Mark("a-list", 0))));
+
+        assertThat(flags).as("submitted; submitted and claimed before; a key that is not a bitmap")
+                .containsExactly(1L, 3L, -1L);
+        assertThat(jedis.getbit(key, 1)).as("claimed bit set").isTrue();
+        assertThat(jedis.ttl(key)).as("audit key's TTL").isPositive();
+    }
+
+    @Test
+    void ackMarksPrintedFilesPoisonAndDeletesTheInflightList() throws Exception {
+        String key = KEYS.audit("c-1-0", 0);
+        jedis.rpush(INFLIGHT, "hello", "poison");
+        AckScript ack = new AckScript(KEYS, INFLIGHT, WORKER, settings(10, 1 << 20));
+
+        AckScript.Acked acked = synced(p -> ack.queue(p, List.of(new AckScript.Printed(key, 0, true)),
+                List.of(new AckScript.Poison(1, "not_json", "unexpected character"))));
+
+        assertThat(acked).as("reply").isEqualTo(new AckScript.Acked(0, jedis.lindex(KEYS.deadLetter(), 0).length(),
+                List.of()));
+        assertThat(jedis.getbit(key, 2)).as("printed bit").isTrue();
+        assertThat(jedis.getbit(key, 3)).as("reprinted bit").isTrue();
+        assertThat(jedis.exists(INFLIGHT)).as("in-flight list").isFalse();
+        JsonNode entry = JSON.readTree(jedis.lindex(KEYS.deadLetter(), 0));
+        assertThat(entry.get("payload").asText()).as("dead letter's payload").isEqualTo("poison");
+        assertThat(entry.get("reason").asText()).as("dead letter's reason").isEqualTo("not_json");
+        assertThat(entry.get("worker").asText()).as("dead letter's worker").isEqualTo(WORKER);
+        assertThat(entry.get("queue").asText()).as("dead letter's queue").isEqualTo(KEYS.queue());
+    }
+
+    @Test
+    void ackKeepsTheDeadLettersWithinTheirCapsDroppingTheOldest() {
+        AckScript ack = new AckScript(KEYS, INFLIGHT, WORKER, settings(2, 1 << 20));
+        long dropped = 0;
+        for (int i = 0; i < 4; i++) {
+            jedis.rpush(INFLIGHT, "poison-" + i);
+            dropped += synced(p -> ack.queue(p, List.of(), List.of(new AckScript.Poison(0, "not_json", "bad"))))
+                    .dropped();
+        }
+        assertThat(dropped).as("entries dropped by the count cap").isEqualTo(2);
+        assertThat(jedis.lrange(KEYS.deadLetter(), 0, -1)).as("the newest two, newest first").hasSize(2)
+                .satisfiesExactly(e -> assertThat(e).contains("poison-3"), e -> assertThat(e).contains("poison-2"));
+        assertThat(jedis.hget(KEYS.counters(), "deadletter_dropped")).as("dropped counter").isEqualTo("2");
+    }
+
+    @Test
+    void ackKeepsAPayloadTooLargeToKeepWholeAsItsDigestAndAPrefix() throws Exception {
+        String huge = "é".repeat(DeadLetters.KEEP_WHOLE_BYTES);
+        jedis.rpush(INFLIGHT, huge);
+        AckScript ack = new AckScript(KEYS, INFLIGHT, WORKER, settings(10, 64 << 20));
+
+        synced(p -> ack.queue(p, List.of(), List.of(new AckScript.Poison(0, "oversized_payload", "too long"))));
+
+        JsonNode entry = JSON.readTree(jedis.lindex(KEYS.deadLetter(), 0));
+        assertThat(entry.has("payload")).as("payload kept whole").isFalse();
+        assertThat(entry.get("length").asLong()).as("length in bytes").isEqualTo(2L * DeadLetters.KEEP_WHOLE_BYTES);
+        assertThat(entry.get("prefix").asText()).as("prefix, whole characters only")
+                .isEqualTo("é".repeat(DeadLetters.PREFIX_BYTES / 2));
+        assertThat(entry.get("sha1").asText()).as("digest").hasSize(40);
+    }
+
+    @Test
+    void ackReportsADeadLetterRedisRefusesAndStillClearsTheBatch() {
+        jedis.set(KEYS.deadLetter(), "not a list");
+        jedis.rpush(INFLIGHT, "poison");
+        AckScript ack = new AckScript(KEYS, INFLIGHT, WORKER, settings(10, 1 << 20));
+
+        AckScript.Acked acked = synced(p -> ack.queue(p, List.of(),
+                List.of(new AckScript.Poison(0, "not_json", "bad"))));
+
+        assertThat(acked.refused()).as("refused entries").singleElement().satisfies(r -> {
+            assertThat(r.reason()).as("reason").isEqualTo("not_json");
+            assertThat(r.length()).as("length").isEqualTo(6);
+            assertThat(r.error()).as("Redis' error").contains("WRONGTYPE");
+        });
+        assertThat(jedis.exists(INFLIGHT)).as("in-flight list").isFalse();
+    }
+}
