@@ -6,10 +6,11 @@ import io.hwaas.common.config.Env;
 import io.hwaas.common.hello.ClientIds;
 import io.hwaas.common.hello.Hello;
 import io.hwaas.common.hello.HelloWriter;
+import io.hwaas.common.time.Loop;
+import io.hwaas.common.time.Waiter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import redis.clients.jedis.Jedis;
 
 /** {@code train}: the image build's training run for the client's CDS / AOT cache. */
@@ -31,10 +32,12 @@ final class Training {
         }
         outbox.remove(1);
 
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-        scheduler.scheduleAtFixedRate(() -> { }, 0, 1, TimeUnit.MILLISECONDS);
-        Thread.sleep(5);
-        scheduler.shutdownNow();
+        // The shape of the schedule's and the sender's threads.
+        AtomicInteger steps = new AtomicInteger();
+        new Loop("training", () -> steps.get() < 3, new Waiter(), () -> {
+            steps.incrementAndGet();
+            return Duration.ofMillis(1);
+        }).run();
 
         PrometheusRegistry registry = new PrometheusRegistry();
         ClientMetrics metrics = new ClientMetrics(registry, outbox::size, 1, config.interval());

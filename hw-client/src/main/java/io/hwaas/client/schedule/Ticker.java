@@ -3,14 +3,13 @@ package io.hwaas.client.schedule;
 import io.hwaas.client.metrics.ClientMetrics;
 import io.hwaas.client.send.Outbox;
 import io.hwaas.client.send.Sender;
+import io.hwaas.common.time.Loop;
 import io.hwaas.common.time.ServiceClock;
+import io.hwaas.common.time.Waiter;
 import io.hwaas.runtime.Liveness;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,11 +33,6 @@ public final class Ticker {
     public static final Duration SLOT = Duration.ofMillis(100);
     private static final Logger LOG = LoggerFactory.getLogger(Ticker.class);
 
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "ticker");
-        t.setDaemon(true);
-        return t;
-    });
     private final List<Outbox> outboxes;
     private final Sender sender;
     private final ClientMetrics metrics;
@@ -46,6 +40,11 @@ public final class Ticker {
     private final Liveness liveness;
     private final ServiceClock clock;
     private final AtomicLong overflowed = new AtomicLong();
+    private final Waiter waiter = new Waiter();
+    private final List<List<Outbox>> slotClients = new ArrayList<>();
+    private long[] dueNanos;
+    private volatile boolean running = true;
+    private Thread thread;
 
     /** @param clock the wall clock that slots are aligned to */
     public Ticker(List<Outbox> outboxes, Sender sender, ClientMetrics metrics, Duration interval, Liveness liveness,
@@ -78,11 +77,13 @@ public final class Ticker {
         return (int) ((Math.floorMod(nowMillis, intervalMillis) * slots / intervalMillis + 1) % slots);
     }
 
-    /** Starts every client's schedule: one task per slot that has clients. */
+    /** Starts every client's schedule: one thread, waking for each slot that has clients. */
     public void start() {
         int slots = slots(interval);
         long intervalMillis = interval.toMillis();
         long now = clock.millis();
+        long nowNanos = clock.nanoTime();
+        List<Long> due = new ArrayList<>();
         int firstSlot = nextSlot(now, intervalMillis, slots);
         List<List<Outbox>> bySlot = new ArrayList<>();
         for (int s = 0; s < slots; s++) {
@@ -92,22 +93,46 @@ public final class Ticker {
             bySlot.get(Math.floorMod(firstSlot + i, slots)).add(outboxes.get(i));
         }
         for (int s = 0; s < slots; s++) {
-            List<Outbox> due = List.copyOf(bySlot.get(s));
-            if (due.isEmpty()) {
+            List<Outbox> clients = List.copyOf(bySlot.get(s));
+            if (clients.isEmpty()) {
                 continue;
             }
             long first = firstDue(now, intervalMillis, s, slots);
-            for (Outbox outbox : due) {
+            for (Outbox outbox : clients) {
                 outbox.scheduleFrom(first * 1000, intervalMillis * 1000);
             }
-            scheduler.scheduleAtFixedRate(() -> tick(due), first - now, intervalMillis, TimeUnit.MILLISECONDS);
+            slotClients.add(clients);
+            // Due on the monotonic clock from here on: a step of the wall clock moves no tick.
+            due.add(nowNanos + (first - now) * 1_000_000);
         }
+        dueNanos = due.stream().mapToLong(Long::longValue).toArray();
+        thread = new Thread(new Loop("ticker", () -> running, waiter, this::tickDue), "ticker");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /** Stops making hellos, waiting up to {@code join} for a tick under way; those made stay for the sender. */
     public void stop(Duration join) throws InterruptedException {
-        scheduler.shutdownNow();
-        scheduler.awaitTermination(join.toMillis(), TimeUnit.MILLISECONDS);
+        running = false;
+        waiter.stop();
+        if (thread != null) {
+            thread.join(join.toMillis());
+        }
+    }
+
+    /** Ticks every slot that is due, late ones made up at once; returns the wait until the next. */
+    private Duration tickDue() {
+        long intervalNanos = interval.toMillis() * 1_000_000;
+        long now = clock.nanoTime();
+        long next = now + intervalNanos;
+        for (int s = 0; s < dueNanos.length; s++) {
+            while (dueNanos[s] <= now) {
+                tick(slotClients.get(s));
+                dueNanos[s] += intervalNanos;
+            }
+            next = Math.min(next, dueNanos[s]);
+        }
+        return Duration.ofNanos(Math.max(0, next - clock.nanoTime()));
     }
 
     private void tick(List<Outbox> due) {
