@@ -86,7 +86,9 @@ public final class Loop implements Runnable {
                         throw error;
                     }
                     LOG.error("{} failed unexpectedly; going on in {} ms", name, AFTER_FAILURE.toMillis(), e);
-                    wait = AFTER_FAILURE;
+                    // Not cut short by a wake or a stop: a step that fails at once every time must not spin.
+                    new Waiter().await(AFTER_FAILURE);
+                    wait = Duration.ZERO;
                 }
             }
         } catch (InterruptedException e) {
