@@ -40,7 +40,7 @@ final class Training {
         PrometheusRegistry registry = new PrometheusRegistry();
         WorkerMetrics metrics = new WorkerMetrics(registry);
         metrics.latency(0.001);
-        new WorkerFigures(metrics, 1).sample();
+        new WorkerFigures(metrics, 1, config.common().clock()).sample();
         io.hwaas.runtime.Training.finish(registry, config.common(), Main.class, Jedis.class, Job.class);
         return 0;
     }

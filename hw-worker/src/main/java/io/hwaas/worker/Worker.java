@@ -70,7 +70,7 @@ public final class Worker {
             inflightKeys.add(consumer.inflightKey());
         }
         this.beating = new Liveness(stale, clock);
-        WorkerFigures figures = new WorkerFigures(metrics, config.threads());
+        WorkerFigures figures = new WorkerFigures(metrics, config.threads(), clock);
         this.heartbeat = new Heartbeat(config, connector, inflightKeys, metrics, beating, figures::sample);
     }
 

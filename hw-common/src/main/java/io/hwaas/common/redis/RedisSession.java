@@ -52,9 +52,9 @@ public final class RedisSession implements AutoCloseable {
     private final Consumer<RedisFailure> onFailure;
     private final Backoff backoff = new Backoff(Duration.ofMillis(50), LONGEST_BACKOFF);
     private final Backoff credentialsBackoff = new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(60));
-    private final RepeatFilter problems = new RepeatFilter(QUIET);
     private final Waiter waiter = new Waiter();
     private final ServiceClock clock;
+    private final RepeatFilter problems;
 
     private Jedis jedis;
     private volatile long clientId = -1;
@@ -71,6 +71,7 @@ public final class RedisSession implements AutoCloseable {
         this.onConnect = builder.onConnect;
         this.onFailure = builder.onFailure;
         this.clock = builder.clock;
+        this.problems = new RepeatFilter(QUIET, clock);
     }
 
     /** Starts a session for {@code purpose} (named in its log lines). */

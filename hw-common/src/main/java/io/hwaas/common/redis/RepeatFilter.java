@@ -1,5 +1,6 @@
 package io.hwaas.common.redis;
 
+import io.hwaas.common.time.ServiceClock;
 import java.time.Duration;
 
 /**
@@ -9,12 +10,14 @@ import java.time.Duration;
  */
 public final class RepeatFilter {
     private final long quietNanos;
+    private final ServiceClock clock;
     private String last;
     private long lastLogged;
 
     /** @param quiet how long the same problem stays unlogged after it was logged */
-    public RepeatFilter(Duration quiet) {
+    public RepeatFilter(Duration quiet, ServiceClock clock) {
         this.quietNanos = quiet.toNanos();
+        this.clock = clock;
     }
 
     /** Forgets the last problem, after a recovery: the same problem again is news. */
@@ -24,7 +27,7 @@ public final class RepeatFilter {
 
     /** Whether {@code problem} should be logged now; records it if so. */
     public boolean fresh(String problem) {
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         if (problem.equals(last) && now - lastLogged < quietNanos) {
             return false;
         }

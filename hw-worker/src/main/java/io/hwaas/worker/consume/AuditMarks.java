@@ -5,6 +5,7 @@ import io.hwaas.common.hello.Hello;
 import io.hwaas.common.hello.Keys;
 import io.hwaas.common.redis.RepeatFilter;
 import io.hwaas.common.redis.Replication;
+import io.hwaas.common.time.ServiceClock;
 import io.hwaas.runtime.Printable;
 import io.hwaas.worker.job.Decoded;
 import java.time.Duration;
@@ -31,14 +32,16 @@ final class AuditMarks {
     private final Consumer.Settings settings;
     private final Replication replication;
     private final AckScript ack;
-    private final RepeatFilter damaged = new RepeatFilter(Duration.ofMinutes(5));
+    private final RepeatFilter damaged;
 
-    AuditMarks(Keys keys, String inflight, String worker, Consumer.Settings settings, Replication replication) {
+    AuditMarks(Keys keys, String inflight, String worker, Consumer.Settings settings, Replication replication,
+            ServiceClock clock) {
         this.keys = keys;
         this.inflight = inflight;
         this.settings = settings;
         this.replication = replication;
         this.ack = new AckScript(keys, inflight, worker, settings);
+        this.damaged = new RepeatFilter(Duration.ofMinutes(5), clock);
     }
 
     /** Marks the batch's hellos claimed and returns the verdict on each job. */

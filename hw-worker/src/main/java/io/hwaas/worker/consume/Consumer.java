@@ -100,7 +100,7 @@ public final class Consumer {
         String inflight = keys.inflight(name);
         this.claimer = new Claimer(keys, inflight, shared.worker(), shared.decoder(), settings, shared.watching());
         this.marks = new AuditMarks(keys, inflight, shared.worker(), settings,
-                Replication.of(shared.connector().config()));
+                Replication.of(shared.connector().config()), clock);
         this.session = RedisSession.to(shared.connector(), "consumer " + name)
                 .role("consumer-" + name.substring(name.lastIndexOf('.') + 1))
                 .clock(clock)

@@ -2,6 +2,7 @@ package io.hwaas.worker.metrics;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hwaas.common.time.ServiceClock;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,14 +18,17 @@ public final class WorkerFigures {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final WorkerMetrics metrics;
+    private final ServiceClock clock;
     private final int threads;
     private long lastPrinted = -1;
     private long[] lastBuckets;
     private String figures;
 
-    public WorkerFigures(WorkerMetrics metrics, int threads) {
+    /** @param clock stamps each sample (status takes rates from two samples of one worker) */
+    public WorkerFigures(WorkerMetrics metrics, int threads, ServiceClock clock) {
         this.metrics = metrics;
         this.threads = threads;
+        this.clock = clock;
     }
 
     /** Samples the counters and renders the figures as JSON. */
@@ -37,7 +41,7 @@ public final class WorkerFigures {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("printed", printed);
         fields.put("threads", threads);
-        fields.put("sampledAtMillis", System.currentTimeMillis());
+        fields.put("sampledAtMillis", clock.millis());
         fields.put("latencyBounds", WorkerMetrics.LATENCY_BOUNDS);
         fields.put("latencyBuckets", buckets);
         try {
