@@ -59,6 +59,7 @@ class WireProtocolTest {
         lines.add("key jesque-failed " + keys.jesqueFailed());
         lines.add("key inflight " + keys.inflight(consumer) + " (consumer " + consumer + " of worker w)");
         lines.add("key workers " + keys.workers());
+        lines.add("key watcher " + keys.watcher());
         lines.add("key worker-inflight " + keys.workerInflight("w"));
         lines.add("key worker-stats " + keys.workerStats("w"));
         lines.add("key clients " + keys.clients());

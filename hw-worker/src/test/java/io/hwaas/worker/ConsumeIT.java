@@ -13,6 +13,7 @@ import io.hwaas.ops.audit.Audit;
 import io.hwaas.worker.consume.DeadLetters;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import net.greghaines.jesque.ConfigBuilder;
@@ -260,7 +261,7 @@ class ConsumeIT {
     }
 
     @Test
-    void anIdleWorkerSendsAtMostSixCommandsASecondWithOneConsumerWatchingTheQueue() throws Exception {
+    void anIdleWorkerSendsAtMostSevenCommandsASecondWithOneConsumerWatchingTheQueue() throws Exception {
         try (RunningWorker worker = RunningWorker.start(redis.url(1), "HWAAS_HEARTBEAT_INTERVAL", "1s",
                 "HWAAS_WORKER_DEAD_AFTER", "4s", "HWAAS_WORKER_BLOCK_TIMEOUT", "5s")) {
             // Two consumer threads, one blocked in BLMOVE: a burst wakes one consumer per worker.
@@ -274,9 +275,52 @@ class ConsumeIT {
             System.out.printf("IDLE: %.1f Redis commands/s from an idle worker with 2 threads%n", perSecond);
             assertThat(TestRedis.info(jedis, "clients", "blocked_clients")).as("consumers blocked in BLMOVE").isEqualTo(1);
             // The heartbeat's script (about four commands a second, counting those it calls), and
-            // every block timeout a BLMOVE with its pipelined claim (four commands per 5 s).
-            assertThat(perSecond).as("Redis commands per second from an idle worker with 2 threads").isLessThanOrEqualTo(6.0);
+            // every block timeout a BLMOVE with the watch's renewal and a claim pipelined (seven commands per 5 s).
+            assertThat(perSecond).as("Redis commands per second from an idle worker with 2 threads").isLessThanOrEqualTo(7.0);
         }
+    }
+
+    /**
+     * Redis hands a pushed job to every client blocked on the queue, so one worker of the
+     * deployment watches it and the rest look once a second: a push wakes one worker, which takes
+     * it whole, and the watch passes on when its worker stops.
+     */
+    @Test
+    void oneWorkerOfSeveralWatchesTheQueueAndTheWatchPassesOnWhenItStops() throws Exception {
+        List<RunningWorker> workers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                workers.add(RunningWorker.start(redis.url(1)));
+            }
+            await("one consumer of the three workers blocked in BLMOVE").atMost(Duration.ofSeconds(10))
+                    .until(() -> TestRedis.info(jedis, "clients", "blocked_clients") == 1);
+            String watcher = jedis.get(KEYS.watcher());
+            RunningWorker watching = workers.stream().filter(w -> w.name().equals(watcher)).findFirst()
+                    .orElseThrow(() -> new AssertionError("the watch names no running worker: " + watcher));
+            long moves = blmoveCalls();
+            TestHellos.enqueue(jedis, KEYS, "c-1-0", 1, 10);
+            await("ten hellos printed").atMost(Duration.ofSeconds(5))
+                    .until(() -> workers.stream().mapToInt(w -> w.lines().size()).sum() == 10);
+            assertThat(watching.lines()).as("hellos the watching worker printed, of one pipelined push of ten").hasSize(10);
+            assertThat(blmoveCalls() - moves)
+                    .as("BLMOVE calls for the push: the one that returned and the next one").isLessThanOrEqualTo(2);
+
+            watching.close();
+            workers.remove(watching);
+            await("another worker watching").atMost(Duration.ofSeconds(5)).until(() ->
+                    workers.stream().anyMatch(w -> w.name().equals(jedis.get(KEYS.watcher())))
+                            && TestRedis.info(jedis, "clients", "blocked_clients") == 1);
+            TestHellos.enqueue(jedis, KEYS, "c-1-0", 11, 11);
+            await("a hello printed by the new watcher").atMost(Duration.ofSeconds(3))
+                    .until(() -> workers.stream().mapToInt(w -> w.lines().size()).sum() == 1);
+        } finally {
+            workers.forEach(RunningWorker::close);
+        }
+    }
+
+    private long blmoveCalls() {
+        return jedis.info("commandstats").lines().filter(l -> l.startsWith("cmdstat_blmove:")).findFirst()
+                .map(l -> Long.parseLong(l.replaceAll("^cmdstat_blmove:calls=(\\d+),.*$", "$1").trim())).orElse(0L);
     }
 
     @Test

@@ -70,6 +70,14 @@ public record Keys(String namespace, String queueName) {
         return own("workers");
     }
 
+    /**
+     * The deployment's watch: the name of the one worker that blocks in {@code BLMOVE} on the
+     * queue, expiring unless it renews it; the others look for work once a second.
+     */
+    public String watcher() {
+        return own("watcher");
+    }
+
     /** Hash of a worker's in-flight lists (in-flight key to queue key), for orphan recovery. */
     public String workerInflight(String worker) {
         return own("worker", worker, "inflight");

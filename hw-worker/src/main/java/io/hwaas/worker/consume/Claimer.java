@@ -5,10 +5,13 @@ import io.hwaas.worker.job.Decoded;
 import io.hwaas.worker.job.JobDecoder;
 import io.hwaas.worker.job.PoisonReason;
 import io.hwaas.worker.recovery.LostClaims;
+import io.hwaas.common.time.Waiter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
@@ -17,12 +20,18 @@ import redis.clients.jedis.args.ListDirection;
 
 /**
  * Step one of a consumer: takes the next batch from the queue into the consumer's in-flight
- * list. With a backlog, one script moves up to a batch at once; when the queue is empty one
- * consumer per worker blocks in {@code BLMOVE}, which hands it the next job the instant it is
- * pushed (no polling), and claims the rest of the burst in the same round trip. After every reconnect it first takes what a claim whose reply was lost left in its
- * in-flight list ({@link LostClaims}).
+ * list. With a backlog, one script moves up to a batch at once. When the queue is empty, one
+ * worker of the deployment, the one holding the watch ({@link WatchScript}), blocks in
+ * {@code BLMOVE}, which hands it the next job the instant it is pushed, and claims the rest of the
+ * push in the same round trip; the other workers look for work once a second and take the watch
+ * when it falls free. Redis hands a pushed job to each client blocked on the queue, so were every
+ * worker to watch, each push would wake every worker, one hello each. After every reconnect it
+ * first takes what a claim whose reply was lost left in its in-flight list ({@link LostClaims}).
  */
 final class Claimer {
+    /** How often a worker without the watch looks for work, and for a watch fallen free. */
+    static final Duration STANDBY = Duration.ofSeconds(1);
+    private static final Duration WATCH_SLACK = Duration.ofSeconds(2);
 
     private final Keys keys;
     private final String inflight;
@@ -33,6 +42,11 @@ final class Claimer {
     private final int batchSize;
     private final long blockMillis;
     private final Semaphore watching;
+    private final WatchScript watch;
+    private final Duration standby;
+    private final Waiter standbyWaiter = new Waiter();
+    /** Whether this worker held the watch when this consumer last looked. */
+    private boolean watcher;
     private boolean checkOwnInflight = true;
     private boolean unregistered;
     /** Whether the queue may hold a backlog; while it is idle, skip the batch claim and just block. */
@@ -50,6 +64,9 @@ final class Claimer {
                 settings.maxPayloadBytes());
         this.blockSeconds = settings.blockTimeout().toMillis() / 1000.0;
         this.maxPayloadBytes = settings.maxPayloadBytes();
+        // The lease outlives a block and the batch after it; the others look again within a second.
+        this.watch = new WatchScript(keys, worker, settings.blockTimeout().plus(WATCH_SLACK));
+        this.standby = settings.blockTimeout().compareTo(STANDBY) < 0 ? settings.blockTimeout() : STANDBY;
     }
 
     /** Called for every new connection: a claim's lost reply may have left jobs in the in-flight list. */
@@ -57,6 +74,7 @@ final class Claimer {
         checkOwnInflight = true;
         backlog = true;
         ClaimScript.load(jedis);
+        WatchScript.load(jedis);
         MarkScript.load(jedis);
         AckScript.load(jedis);
     }
@@ -97,10 +115,11 @@ final class Claimer {
     }
 
     /**
-     * Waits for work. One consumer of a worker at a time watches the queue, blocked in BLMOVE, and
-     * claims the rest of what arrived in the same round trip (a pipelined claim runs the moment
-     * BLMOVE returns): a burst wakes one consumer per worker, not one per hello, and is taken in
-     * a batch. The others wait here for their turn; with a backlog nobody blocks.
+     * Waits for work. One consumer of a worker at a time comes here (the others wait for their
+     * turn; with a backlog nobody does). If its worker holds the deployment's watch, or takes it
+     * now, it renews the watch and blocks in BLMOVE, with a claim pipelined behind, which runs the
+     * moment BLMOVE returns and takes the rest of the push. Otherwise it claims what may wait and,
+     * finding nothing, waits a second before it looks again.
      */
     private List<Job> watch(Jedis jedis) {
         try {
@@ -111,23 +130,40 @@ final class Claimer {
             Thread.currentThread().interrupt();
             return List.of();
         }
-        Response<String> first;
-        Supplier<ClaimScript.Claimed> rest;
         try {
-            Pipeline pipeline = jedis.pipelined();
-            // Were peers to sweep this worker meanwhile, the job BLMOVE hands over is still found:
-            // its list is scanned for (see Recovery.requeueUnowned).
-            first = pipeline.blmove(keys.queue(), inflight, ListDirection.LEFT, ListDirection.RIGHT, blockSeconds);
-            rest = claim.queue(pipeline);
-            jedis.getClient().setTimeoutInfinite();
-            try {
-                pipeline.sync();
-            } finally {
-                jedis.getClient().rollbackTimeout();
+            if (!watcher && !(watcher = watch.take(jedis))) {
+                List<String> batch = claimed(claim.run(jedis));
+                backlog = batch.size() >= batchSize;
+                if (batch.isEmpty()) {
+                    standbyWaiter.await(standby);
+                }
+                return decode(batch);
             }
+            return decode(blockThenClaim(jedis));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
         } finally {
             watching.release();
         }
+    }
+
+    /** The watcher's round trip: renew the watch, block for the next job, claim the rest. */
+    private List<String> blockThenClaim(Jedis jedis) {
+        Pipeline pipeline = jedis.pipelined();
+        BooleanSupplier renewed = watch.queueTake(pipeline);
+        // Were peers to sweep this worker meanwhile, the job BLMOVE hands over is still found:
+        // its list is scanned for (see Recovery.requeueUnowned).
+        Response<String> first = pipeline.blmove(keys.queue(), inflight, ListDirection.LEFT, ListDirection.RIGHT,
+                blockSeconds);
+        Supplier<ClaimScript.Claimed> rest = claim.queue(pipeline);
+        jedis.getClient().setTimeoutInfinite();
+        try {
+            pipeline.sync();
+        } finally {
+            jedis.getClient().rollbackTimeout();
+        }
+        watcher = renewed.getAsBoolean();
         String one = first.get();
         List<String> batch = new ArrayList<>();
         if (one != null) {
@@ -136,11 +172,24 @@ final class Claimer {
         List<String> more = claimed(rest.get());
         batch.addAll(more);
         backlog = more.size() >= batchSize;
-        return decode(batch);
+        return batch;
+    }
+
+    /** Gives the watch up when this consumer's worker holds it, so that another worker takes it at once. */
+    void giveUpWatch(Jedis jedis) {
+        if (watcher) {
+            watch.giveUp(jedis);
+            watcher = false;
+        }
+    }
+
+    boolean watcher() {
+        return watcher;
     }
 
     /** Lets a consumer waiting for its turn to watch go, so that a stopping worker does not wait for it. */
     void stopping() {
+        standbyWaiter.stop();
         watching.release(Integer.MAX_VALUE / 2);
     }
 

@@ -146,7 +146,23 @@ public final class Consumer {
 
     /** The consumer's loop: claim, process, again, until the worker stops; then its connection closes. */
     public Loop loop() {
-        return new Loop("consumer " + name, running, waiter, this::step).finallyRun(session::close);
+        return new Loop("consumer " + name, running, waiter, this::step).finallyRun(this::close);
+    }
+
+    /** Last: hand the watch on at once (else it expires within seconds), then close the connection. */
+    private void close() {
+        try {
+            if (claimer.watcher()) {
+                session.once("giving up the watch", jedis -> {
+                    claimer.giveUpWatch(jedis);
+                    return null;
+                });
+            }
+        } catch (JedisException e) {
+            // Redis is away: the watch expires by itself.
+        } finally {
+            session.close();
+        }
     }
 
     private Duration step() throws InterruptedException {

@@ -37,6 +37,33 @@ class ConsumeScriptsIT {
         ClaimScript.load(jedis);
         MarkScript.load(jedis);
         AckScript.load(jedis);
+        WatchScript.load(jedis);
+    }
+
+    @Test
+    void theWatchIsOneWorkersAtATimeUntilItExpiresOrIsGivenUp() {
+        WatchScript first = new WatchScript(KEYS, "w-1", Duration.ofSeconds(30));
+        WatchScript second = new WatchScript(KEYS, "w-2", Duration.ofSeconds(30));
+        assertThat(first.take(jedis)).as("w-1 takes the free watch").isTrue();
+        assertThat(second.take(jedis)).as("w-2, while w-1 holds it").isFalse();
+        Supplier<Boolean> renewed = () -> synced(p -> first.queueTake(p)::getAsBoolean);
+        assertThat(renewed.get().booleanValue()).as("w-1 renews it, pipelined").isTrue();
+        assertThat(jedis.pttl(KEYS.watcher())).as("the lease, renewed").isBetween(25_000L, 30_000L);
+        second.giveUp(jedis);
+        assertThat(jedis.get(KEYS.watcher())).as("w-2 cannot give up w-1's watch").isEqualTo("w-1");
+        first.giveUp(jedis);
+        assertThat(jedis.exists(KEYS.watcher())).as("given up").isFalse();
+        assertThat(second.take(jedis)).as("w-2 takes it once free").isTrue();
+
+        jedis.pexpire(KEYS.watcher(), 1);
+        org.awaitility.Awaitility.await("the lease expired").atMost(Duration.ofSeconds(5))
+                .until(() -> !jedis.exists(KEYS.watcher()));
+        assertThat(first.take(jedis)).as("w-1 takes an expired watch").isTrue();
+
+        jedis.del(KEYS.watcher());
+        jedis.rpush(KEYS.watcher(), "not a string");
+        assertThat(second.take(jedis)).as("a damaged watch key (a list) stops no watcher").isTrue();
+        assertThat(jedis.type(KEYS.watcher())).as("the damaged key, left for the operator").isEqualTo("list");
     }
 
     private <T> T synced(java.util.function.Function<Pipeline, Supplier<T>> queued) {
