@@ -92,7 +92,12 @@ class ChaosIT {
             List<String> workers = running("hw-worker");
             // The skewed worker lives throughout: the point is that nobody mistakes it for dead.
             workers.removeIf(skewedWorker::startsWith);
-            String victim = workers.get(attempts % workers.size());
+            // Only the worker holding the watch blocks in BLMOVE, so only it can be handed a job
+            // while frozen: freeze that one, moving the watch off the skewed worker first.
+            String victim = watchingWorker(workers);
+            if (victim == null) {
+                continue;
+            }
             List<Orphan> held = freezeUntilHolding(victim);
             if (held.isEmpty()) {
                 continue;
@@ -149,6 +154,25 @@ class ChaosIT {
     private static String skewedName(String log) {
         return log.lines().filter(l -> l.contains(" registered on ")).findFirst()
                 .map(l -> l.replaceAll(".*Worker (\\S+) registered on .*", "$1")).orElse("no-such-worker");
+    }
+
+    /**
+     * The container of {@code candidates} whose worker holds the watch; null after moving the watch
+     * on when another holds it (a holder that finds the watch another's stops watching, and the
+     * next worker to look takes it once it expires).
+     */
+    private String watchingWorker(List<String> candidates) throws Exception {
+        String holder = await("a worker holding the watch").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                .until(() -> stack.redis("--raw", "GET", KEYS.watcher()).trim().replaceFirst("^offer:", ""), name -> !name.isEmpty());
+        for (String id : candidates) {
+            if (holder.startsWith(id.substring(0, 12) + "-")) {
+                return id;
+            }
+        }
+        stack.redis("SET", KEYS.watcher(), "moved-by-chaos-it", "PX", "1500");
+        await("the watch moved on").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                .until(() -> !stack.redis("--raw", "GET", KEYS.watcher()).trim().equals("moved-by-chaos-it"));
+        return null;
     }
 
     /** Freezes a worker until Redis has moved a job into one of its in-flight lists, then kills it. */

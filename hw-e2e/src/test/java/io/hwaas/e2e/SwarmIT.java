@@ -419,6 +419,7 @@ class SwarmIT {
         List<String> ids = workerContainers(victim, false);
         assertThat(ids).as("running workers on " + victim.name()).isNotEmpty();
         for (int attempt = 0; attempt < 5; attempt++) {
+            watchOn(ids);
             List<String> stop = new ArrayList<>(List.of("kill", "-s", "STOP"));
             stop.addAll(ids);
             SwarmCluster.check(cluster.on(victim, Duration.ofSeconds(30), stop.toArray(new String[0])), "stopping workers");
@@ -436,6 +437,24 @@ class SwarmIT {
             }
         }
         throw new AssertionError("the workers of " + victim.name() + " held no job in 5 attempts");
+    }
+
+    /**
+     * Moves the watch until a worker of the given containers holds it: only the watching worker
+     * blocks in BLMOVE, so only it can be handed a job while frozen. A holder that finds the watch
+     * another's stops watching, and the next worker to look takes it once that expires.
+     */
+    private static void watchOn(List<String> ids) {
+        await("the watch held by one of " + ids, Duration.ofSeconds(90), Duration.ofMillis(500)).until(() -> {
+            String holder = redis("--raw", "GET", KEYS.watcher()).trim().replaceFirst("^offer:", "");
+            if (ids.stream().anyMatch(id -> holder.startsWith(id.substring(0, 12) + "-"))) {
+                return true;
+            }
+            if (!holder.equals("moved-by-swarm-it")) {
+                redis("SET", KEYS.watcher(), "moved-by-swarm-it", "PX", "1500");
+            }
+            return false;
+        });
     }
 
     /** The hellos in the in-flight lists of the given worker containers. */

@@ -294,7 +294,7 @@ class ConsumeIT {
             }
             await("one consumer of the three workers blocked in BLMOVE").atMost(Duration.ofSeconds(10))
                     .until(() -> TestRedis.info(jedis, "clients", "blocked_clients") == 1);
-            String watcher = jedis.get(KEYS.watcher());
+            String watcher = jedis.get(KEYS.watcher()).replaceFirst("^offer:", "");
             RunningWorker watching = workers.stream().filter(w -> w.name().equals(watcher)).findFirst()
                     .orElseThrow(() -> new AssertionError("the watch names no running worker: " + watcher));
             long moves = blmoveCalls();
@@ -308,7 +308,7 @@ class ConsumeIT {
             watching.close();
             workers.remove(watching);
             await("another worker watching").atMost(Duration.ofSeconds(5)).until(() ->
-                    workers.stream().anyMatch(w -> w.name().equals(jedis.get(KEYS.watcher())))
+                    workers.stream().anyMatch(w -> w.name().equals(String.valueOf(jedis.get(KEYS.watcher())).replaceFirst("^offer:", "")))
                             && TestRedis.info(jedis, "clients", "blocked_clients") == 1);
             TestHellos.enqueue(jedis, KEYS, "c-1-0", 11, 11);
             await("a hello printed by the new watcher").atMost(Duration.ofSeconds(3))

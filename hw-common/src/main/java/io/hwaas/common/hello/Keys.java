@@ -72,7 +72,8 @@ public record Keys(String namespace, String queueName) {
 
     /**
      * The deployment's watch: the name of the one worker that blocks in {@code BLMOVE} on the
-     * queue, expiring unless it renews it; the others look for work once a second.
+     * queue (prefixed {@code offer:} while it offers the watch on), expiring unless renewed; the
+     * others look for work once a second.
      */
     public String watcher() {
         return own("watcher");

@@ -29,8 +29,10 @@ import redis.clients.jedis.args.ListDirection;
  * first takes what a claim whose reply was lost left in its in-flight list ({@link LostClaims}).
  */
 final class Claimer {
-    /** How often a worker without the watch looks for work, and for a watch fallen free. */
+    /** How often a worker without the watch looks for work, and for a watch free or offered. */
     static final Duration STANDBY = Duration.ofSeconds(1);
+    /** How long a worker holds the watch before it offers it on. */
+    static final Duration TENURE = Duration.ofSeconds(5);
     private static final Duration WATCH_SLACK = Duration.ofSeconds(2);
 
     private final Keys keys;
@@ -45,8 +47,9 @@ final class Claimer {
     private final WatchScript watch;
     private final Duration standby;
     private final Waiter standbyWaiter = new Waiter();
-    /** Whether this worker held the watch when this consumer last looked. */
+    /** Whether this worker held the watch when this consumer last looked, and since when. */
     private boolean watcher;
+    private long watchingSinceNanos;
     private boolean checkOwnInflight = true;
     private boolean unregistered;
     /** Whether the queue may hold a backlog; while it is idle, skip the batch claim and just block. */
@@ -131,7 +134,10 @@ final class Claimer {
             return List.of();
         }
         try {
-            if (!watcher && !(watcher = watch.take(jedis))) {
+            if (!watcher && (watcher = watch.take(jedis))) {
+                watchingSinceNanos = System.nanoTime();
+            }
+            if (!watcher) {
                 List<String> batch = claimed(claim.run(jedis));
                 backlog = batch.size() >= batchSize;
                 if (batch.isEmpty()) {
@@ -151,7 +157,7 @@ final class Claimer {
     /** The watcher's round trip: renew the watch, block for the next job, claim the rest. */
     private List<String> blockThenClaim(Jedis jedis) {
         Pipeline pipeline = jedis.pipelined();
-        BooleanSupplier renewed = watch.queueTake(pipeline);
+        BooleanSupplier renewed = watch.queueRenew(pipeline, System.nanoTime() - watchingSinceNanos >= TENURE.toNanos());
         // Were peers to sweep this worker meanwhile, the job BLMOVE hands over is still found:
         // its list is scanned for (see Recovery.requeueUnowned).
         Response<String> first = pipeline.blmove(keys.queue(), inflight, ListDirection.LEFT, ListDirection.RIGHT,

@@ -12,20 +12,24 @@ import redis.clients.jedis.Response;
 /**
  * What a consumer sends watch.lua and what it gets back: whether its worker holds the
  * deployment's watch, the right to block in {@code BLMOVE} on the queue, for a lease it renews
- * each time it blocks.
+ * each time it blocks. A holder offers the watch on after a while and keeps watching until another
+ * worker takes it, so the work moves round the workers with no moment unwatched.
  */
 final class WatchScript {
     private static final LuaScript SCRIPT = LuaScript.load(WatchScript.class, "watch.lua");
 
     private final List<String> keys;
     private final List<String> take;
+    private final List<String> offer;
     private final List<String> giveUp;
 
     /** @param lease how long the watch stays the worker's after each renewal */
     WatchScript(Keys keys, String worker, Duration lease) {
         this.keys = List.of(keys.watcher());
-        this.take = List.of(worker, Long.toString(lease.toMillis()));
-        this.giveUp = List.of(worker, "0");
+        String millis = Long.toString(lease.toMillis());
+        this.take = List.of(worker, millis, "take");
+        this.offer = List.of(worker, millis, "offer");
+        this.giveUp = List.of(worker, millis, "give");
     }
 
     /** Takes the watch if nobody holds it, or renews it; whether the worker holds it now. */
@@ -33,9 +37,12 @@ final class WatchScript {
         return Long.valueOf(1).equals(SCRIPT.run(jedis, keys, take));
     }
 
-    /** {@link #take} on a pipeline; the answer is read after the pipeline's sync. */
-    BooleanSupplier queueTake(Pipeline pipeline) {
-        Response<Object> reply = SCRIPT.queue(pipeline, keys, take);
+    /**
+     * Renews the worker's watch on a pipeline, as an offer to the other workers when
+     * {@code offering}; whether it still holds it is read after the pipeline's sync.
+     */
+    BooleanSupplier queueRenew(Pipeline pipeline, boolean offering) {
+        Response<Object> reply = SCRIPT.queue(pipeline, keys, offering ? offer : take);
         return () -> Long.valueOf(1).equals(reply.get());
     }
 

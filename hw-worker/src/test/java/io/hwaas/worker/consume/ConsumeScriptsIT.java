@@ -46,7 +46,7 @@ class ConsumeScriptsIT {
         WatchScript second = new WatchScript(KEYS, "w-2", Duration.ofSeconds(30));
         assertThat(first.take(jedis)).as("w-1 takes the free watch").isTrue();
         assertThat(second.take(jedis)).as("w-2, while w-1 holds it").isFalse();
-        Supplier<Boolean> renewed = () -> synced(p -> first.queueTake(p)::getAsBoolean);
+        Supplier<Boolean> renewed = () -> synced(p -> first.queueRenew(p, false)::getAsBoolean);
         assertThat(renewed.get().booleanValue()).as("w-1 renews it, pipelined").isTrue();
         assertThat(jedis.pttl(KEYS.watcher())).as("the lease, renewed").isBetween(25_000L, 30_000L);
         second.giveUp(jedis);
@@ -55,10 +55,22 @@ class ConsumeScriptsIT {
         assertThat(jedis.exists(KEYS.watcher())).as("given up").isFalse();
         assertThat(second.take(jedis)).as("w-2 takes it once free").isTrue();
 
+        Supplier<Boolean> offered = () -> synced(p -> second.queueRenew(p, true)::getAsBoolean);
+        assertThat(offered.get().booleanValue()).as("w-2 offers it on, and still holds it").isTrue();
+        assertThat(jedis.get(KEYS.watcher())).as("the offer").isEqualTo("offer:w-2");
+        assertThat(second.take(jedis)).as("w-2's own other consumer, finding w-2's offer").isTrue();
+        assertThat(jedis.get(KEYS.watcher())).as("still w-2's offer").isEqualTo("offer:w-2");
+        assertThat(first.take(jedis)).as("w-1 takes the offered watch").isTrue();
+        assertThat(renewed.get().booleanValue()).as("w-1 renews it").isTrue();
+        assertThat(offered.get().booleanValue()).as("w-2, once its offer was taken").isFalse();
+        second.giveUp(jedis);
+        assertThat(jedis.get(KEYS.watcher())).as("w-2 cannot give up w-1's watch").isEqualTo("w-1");
+
         jedis.pexpire(KEYS.watcher(), 1);
         org.awaitility.Awaitility.await("the lease expired").atMost(Duration.ofSeconds(5))
                 .until(() -> !jedis.exists(KEYS.watcher()));
         assertThat(first.take(jedis)).as("w-1 takes an expired watch").isTrue();
+        first.giveUp(jedis);
 
         jedis.del(KEYS.watcher());
         jedis.rpush(KEYS.watcher(), "not a string");
