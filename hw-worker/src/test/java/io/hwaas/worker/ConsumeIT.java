@@ -261,7 +261,7 @@ class ConsumeIT {
     }
 
     @Test
-    void anIdleWorkerSendsAtMostSevenCommandsASecondWithOneConsumerWatchingTheQueue() throws Exception {
+    void anIdleWorkerSendsAtMostEightCommandsASecondWithOneConsumerWatchingTheQueue() throws Exception {
         try (RunningWorker worker = RunningWorker.start(redis.url(1), "HWAAS_HEARTBEAT_INTERVAL", "1s",
                 "HWAAS_WORKER_DEAD_AFTER", "4s", "HWAAS_WORKER_BLOCK_TIMEOUT", "5s")) {
             // Two consumer threads, one blocked in BLMOVE: a burst wakes one consumer per worker.
@@ -274,9 +274,10 @@ class ConsumeIT {
             double perSecond = (after - before - 1) / 10.0;
             System.out.printf("IDLE: %.1f Redis commands/s from an idle worker with 2 threads%n", perSecond);
             assertThat(TestRedis.info(jedis, "clients", "blocked_clients")).as("consumers blocked in BLMOVE").isEqualTo(1);
-            // The heartbeat's script (about four commands a second, counting those it calls), and
-            // every block timeout a BLMOVE with the watch's renewal and a claim pipelined (seven commands per 5 s).
-            assertThat(perSecond).as("Redis commands per second from an idle worker with 2 threads").isLessThanOrEqualTo(7.0);
+            // The heartbeat's script with the figures it publishes (about five commands a second,
+            // counting those it calls), and every block timeout a BLMOVE with the watch's renewal
+            // and a claim pipelined (seven commands per 5 s).
+            assertThat(perSecond).as("Redis commands per second from an idle worker with 2 threads").isLessThanOrEqualTo(8.0);
         }
     }
 

@@ -3,16 +3,14 @@ package io.hwaas.worker.metrics;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hwaas.common.time.ServiceClock;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The counters a worker publishes with each heartbeat for {@code status} and the latency
  * benchmark: hellos printed and the cumulative latency buckets, with when they were sampled.
- * Readers take rates and quantiles from two reads. The time moves only when the counters do, so
- * an idle worker's figures stand still and the heartbeat need not send them again. Called from
- * the heartbeat thread only.
+ * Readers take rates and quantiles from two reads, each worker's over the time between its two
+ * samples. Called from the heartbeat thread only.
  */
 public final class WorkerFigures {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -20,9 +18,6 @@ public final class WorkerFigures {
     private final WorkerMetrics metrics;
     private final ServiceClock clock;
     private final int threads;
-    private long lastPrinted = -1;
-    private long[] lastBuckets;
-    private String figures;
 
     /** @param clock stamps each sample (status takes rates from two samples of one worker) */
     public WorkerFigures(WorkerMetrics metrics, int threads, ServiceClock clock) {
@@ -35,9 +30,6 @@ public final class WorkerFigures {
     public String sample() {
         long printed = metrics.printedTotal();
         long[] buckets = metrics.latencyBuckets();
-        if (printed == lastPrinted && Arrays.equals(buckets, lastBuckets)) {
-            return figures;
-        }
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("printed", printed);
         fields.put("threads", threads);
@@ -45,12 +37,9 @@ public final class WorkerFigures {
         fields.put("latencyBounds", WorkerMetrics.LATENCY_BOUNDS);
         fields.put("latencyBuckets", buckets);
         try {
-            figures = JSON.writeValueAsString(fields);
+            return JSON.writeValueAsString(fields);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        lastPrinted = printed;
-        lastBuckets = buckets;
-        return figures;
     }
 }

@@ -42,8 +42,6 @@ public final class Heartbeat {
     private final ServiceClock clock;
     private final Waiter waiter = new Waiter();
     private volatile boolean redisReachable = true;
-    private String lastFigures = "";
-    private long lastFiguresNanos;
     private long nextNanos;
 
     /**
@@ -115,8 +113,6 @@ public final class Heartbeat {
             }
         } catch (JedisException e) {
             redisReachable = false;
-            // Redis may have lost the figures with a restart: send them with the next beat.
-            lastFigures = "";
         }
         nextNanos += interval.toNanos();
         long wait = nextNanos - clock.nanoTime();
@@ -154,17 +150,13 @@ public final class Heartbeat {
         }
     }
 
-    /** One heartbeat, publishing the figures when they changed or are due again. */
+    /**
+     * One heartbeat, publishing the figures sampled now: readers take each worker's rate over the
+     * time between two of its samples, so a sample must say when it was taken, idle or not (the
+     * watch moves round the workers, so most are idle part of any window).
+     */
     private BeatScript.Beat beat(Jedis jedis) {
-        String figures = stats.get();
-        long now = clock.nanoTime();
-        // An idle worker's figures stand still: publish them when they change, and in good time before they expire.
-        boolean publish = !figures.equals(lastFigures) || now - lastFiguresNanos >= deadAfter.toNanos();
-        if (publish) {
-            lastFigures = figures;
-            lastFiguresNanos = now;
-        }
-        BeatScript.Beat beat = beatScript.run(jedis, publish ? figures : null);
+        BeatScript.Beat beat = beatScript.run(jedis, stats.get());
         gate.succeeded();
         return beat;
     }
