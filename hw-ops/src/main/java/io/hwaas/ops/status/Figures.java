@@ -20,9 +20,23 @@ import redis.clients.jedis.Response;
  * nothing keeps figures anywhere else.
  *
  * @param bounds the latency buckets' upper bounds in seconds, as the workers publish them
+ * @param count the deployment's count of lines printed, which every acknowledgement adds to, or
+ *     null when it could not be read
  */
-public record Figures(Map<String, Sample> workers, double[] bounds) {
+public record Figures(Map<String, Sample> workers, double[] bounds, Count count) {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    public Figures(Map<String, Sample> workers, double[] bounds) {
+        this(workers, bounds, null);
+    }
+
+    /**
+     * The deployment's count of lines printed and Redis' time when it was read: the rate between
+     * two reads is exact whichever workers printed, where each worker's own samples, taken once
+     * a beat, cover the window only to within a beat (and the watch moves round the workers).
+     */
+    public record Count(long printed, long atMillis) {
+    }
 
     /**
      * One worker's counters.
@@ -53,7 +67,18 @@ public record Figures(Map<String, Sample> workers, double[] bounds) {
         for (String worker : workers) {
             replies.add(p.get(keys.workerStats(worker)));
         }
+        Response<String> printedCount = p.hget(keys.counters(), "printed");
+        Response<List<String>> time = p.time();
         p.sync();
+        Count count;
+        try {
+            String printed = printedCount.get();
+            count = new Count(printed == null ? 0 : Long.parseLong(printed),
+                    Long.parseLong(time.get().get(0)) * 1000 + Long.parseLong(time.get().get(1)) / 1000);
+        } catch (RuntimeException e) {
+            // A damaged counters hash: the workers' own samples give the rate.
+            count = null;
+        }
         Map<String, Sample> samples = new LinkedHashMap<>();
         double[] bounds = new double[0];
         int i = 0;
@@ -77,7 +102,7 @@ public record Figures(Map<String, Sample> workers, double[] bounds) {
             samples.put(worker, new Sample(node.path("sampledAtMillis").asLong(), node.path("printed").asLong(),
                     node.path("threads").asInt(), buckets));
         }
-        return new Figures(samples, bounds);
+        return new Figures(samples, bounds, count);
     }
 
     private static JsonNode parse(String figures) {
@@ -102,9 +127,10 @@ public record Figures(Map<String, Sample> workers, double[] bounds) {
     }
 
     /**
-     * The rate and latency between {@code before} and this read: each worker's counters over the
-     * time between its own two samples. A worker that sampled nothing new in between (idle, or
-     * not yet seen before) adds nothing.
+     * The rate and latency between {@code before} and this read: the rate from the deployment's
+     * count when it moved, else from each worker's counters over the time between its own two
+     * samples; the latency from the workers' histograms. A worker that sampled nothing new in
+     * between (or not seen before) adds nothing.
      */
     public Window since(Figures before) {
         double rate = 0;
@@ -121,6 +147,11 @@ public record Figures(Map<String, Sample> workers, double[] bounds) {
                     delta[i] += now.buckets()[i] - then.buckets()[i];
                 }
             }
+        }
+        // The deployment's count when it moved (workers of a release before it do not add to it).
+        if (count != null && before.count() != null && count.atMillis() > before.count().atMillis()
+                && count.printed() > before.count().printed()) {
+            rate = (count.printed() - before.count().printed()) * 1000.0 / (count.atMillis() - before.count().atMillis());
         }
         return new Window(rate, bounds, delta);
     }

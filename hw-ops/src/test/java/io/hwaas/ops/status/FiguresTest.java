@@ -79,6 +79,22 @@ class FiguresTest {
     }
 
     @Test
+    void theDeploymentsCountGivesTheRateWhenItMovedAndTheWorkersSamplesWhenItDidNot() {
+        Map<String, Figures.Sample> a0 = Map.of("a", new Figures.Sample(10_000, 1000, 2, new long[] {0, 0, 0, 0}));
+        Map<String, Figures.Sample> a1 = Map.of("a", new Figures.Sample(13_000, 1300, 2, new long[] {300, 300, 300, 300}));
+        // The worker's own samples say 100/s; the count, 5000 lines in 5 s on Redis' clock: 1000/s.
+        Figures.Window counted = new Figures(a1, BOUNDS, new Figures.Count(25_000, 105_000))
+                .since(new Figures(a0, BOUNDS, new Figures.Count(20_000, 100_000)));
+        assertThat(counted.printedPerSecond()).as("from the deployment's count").isCloseTo(1000.0, within(1e-9));
+        Figures.Window older = new Figures(a1, BOUNDS, new Figures.Count(0, 105_000))
+                .since(new Figures(a0, BOUNDS, new Figures.Count(0, 100_000)));
+        assertThat(older.printedPerSecond()).as("a count that did not move (workers of an older release)")
+                .isCloseTo(100.0, within(1e-9));
+        Figures.Window unread = new Figures(a1, BOUNDS, null).since(new Figures(a0, BOUNDS, new Figures.Count(0, 1)));
+        assertThat(unread.printedPerSecond()).as("a count that could not be read").isCloseTo(100.0, within(1e-9));
+    }
+
+    @Test
     void aWorkerWithNoNewSampleOrNotSeenBeforeAddsNothing() {
         Figures before = figures(Map.of("idle", new Figures.Sample(5_000, 10, 1, new long[] {10, 10, 10, 10})));
         Figures after = figures(Map.of("idle", new Figures.Sample(5_000, 10, 1, new long[] {10, 10, 10, 10}),

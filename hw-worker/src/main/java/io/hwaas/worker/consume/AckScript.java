@@ -75,10 +75,15 @@ final class AckScript {
                 Integer.toString(DeadLetters.PREFIX_BYTES), keys.queue(), worker);
     }
 
-    /** Queues the acknowledgement on a pipeline; the reply is read after the pipeline's sync. */
-    Supplier<Acked> queue(Pipeline pipeline, List<Printed> printed, List<Poison> poison) {
-        List<String> args = new ArrayList<>(header.size() + 1 + 3 * (printed.size() + poison.size()));
+    /**
+     * Queues the acknowledgement on a pipeline; the reply is read after the pipeline's sync.
+     *
+     * @param lines the lines printed, plain Jesque jobs included, for the deployment's count
+     */
+    Supplier<Acked> queue(Pipeline pipeline, int lines, List<Printed> printed, List<Poison> poison) {
+        List<String> args = new ArrayList<>(header.size() + 2 + 3 * (printed.size() + poison.size()));
         args.addAll(header);
+        args.add(Integer.toString(lines));
         args.add(Integer.toString(printed.size()));
         for (Printed hello : printed) {
             args.add(hello.auditKey());

@@ -92,9 +92,13 @@ final class AuditMarks {
     AckScript.Acked acknowledge(Jedis jedis, List<Job> jobs, List<Verdict> verdicts) {
         List<AckScript.Printed> printed = new ArrayList<>();
         List<AckScript.Poison> poison = new ArrayList<>();
+        int lines = 0;
         for (int i = 0; i < jobs.size(); i++) {
             Job job = jobs.get(i);
             Hello.Meta meta = job.meta();
+            if (verdicts.get(i).prints() && job.decoded() instanceof Decoded.Runnable) {
+                lines++;
+            }
             if (meta != null && verdicts.get(i).prints()) {
                 printed.add(new AckScript.Printed(keys.audit(meta.client(), AuditBits.block(meta.seq())),
                         AuditBits.offset(meta.seq(), AuditBits.SUBMITTED), verdicts.get(i) == Verdict.REPRINT));
@@ -103,7 +107,7 @@ final class AuditMarks {
             }
         }
         Pipeline pipeline = jedis.pipelined();
-        Supplier<AckScript.Acked> acked = ack.queue(pipeline, printed, poison);
+        Supplier<AckScript.Acked> acked = ack.queue(pipeline, lines, printed, poison);
         replication.sync(pipeline);
         return acked.get();
     }

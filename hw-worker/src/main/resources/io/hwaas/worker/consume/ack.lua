@@ -2,9 +2,9 @@
 -- Acknowledges one consumer's batch after printing, in one atomic step: marks each printed hello,
 -- files each poison in the dead-letter list, and deletes the in-flight list. Atomic, so a retry
 -- after a lost reply can neither lose a mark nor file a payload twice. Java side: AckScript.
--- KEYS: inflight, deadletter, counters (a hash: deadletter_bytes, deadletter_dropped)
+-- KEYS: inflight, deadletter, counters (a hash: deadletter_bytes, deadletter_dropped, printed)
 -- ARGV: auditTtl (s), deadLetterMax (entries), deadLetterMaxBytes, keepWhole, prefixBytes, queue,
---       worker, n; then n printed hellos (auditKey, offset, mayBeReprint '1'/'0'); then the poison
+--       worker, lines (lines printed, added to the counters' printed, which status reads), n; then n printed hellos (auditKey, offset, mayBeReprint '1'/'0'); then the poison
 --       to the end (index in the in-flight list from 0, reason, detail)
 -- Returns {dropped, deadLetterBytes, refused}: entries the caps dropped, the list's bytes after,
 -- and per entry Redis refused {reason, length, sha1, error} (the job still leaves the in-flight
@@ -12,12 +12,18 @@
 local inflight, deadletter, counters = KEYS[1], KEYS[2], KEYS[3]
 local auditTtl, deadLetterMax, deadLetterMaxBytes = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local keepWhole, prefixBytes, queue, worker = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6], ARGV[7]
-local n = tonumber(ARGV[8])
-local firstPoison = 9 + 3 * n
+local lines, n = tonumber(ARGV[8]), tonumber(ARGV[9])
+local firstPoison = 10 + 3 * n
+
+-- The deployment's count of lines printed: status and the latency benchmark take the rate from it.
+-- pcall: a damaged counters hash must not block the batch.
+if lines > 0 then
+  redis.pcall('HINCRBY', counters, 'printed', lines)
+end
 
 -- Printed marks: one BITFIELD per audit key (a backlog's hellos share blocks), in chunks unpack() can pass.
 local groups, order = {}, {}
-for at = 9, firstPoison - 1, 3 do
+for at = 10, firstPoison - 1, 3 do
   local key, base = ARGV[at], tonumber(ARGV[at + 1])
   if not groups[key] then
     groups[key] = {}

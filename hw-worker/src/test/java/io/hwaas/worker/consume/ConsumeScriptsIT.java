@@ -129,7 +129,7 @@ class ConsumeScriptsIT {
         jedis.rpush(INFLIGHT, "hello", "poison");
         AckScript ack = new AckScript(KEYS, INFLIGHT, WORKER, settings(10, 1 << 20));
 
-        AckScript.Acked acked = synced(p -> ack.queue(p, List.of(new AckScript.Printed(key, 0, true)),
+        AckScript.Acked acked = synced(p -> ack.queue(p, 1, List.of(new AckScript.Printed(key, 0, true)),
                 List.of(new AckScript.Poison(1, "not_json", "unexpected character"))));
 
         assertThat(acked).as("reply").isEqualTo(new AckScript.Acked(0, jedis.lindex(KEYS.deadLetter(), 0).length(),
@@ -137,6 +137,7 @@ class ConsumeScriptsIT {
         assertThat(jedis.getbit(key, 2)).as("printed bit").isTrue();
         assertThat(jedis.getbit(key, 3)).as("reprinted bit").isTrue();
         assertThat(jedis.exists(INFLIGHT)).as("in-flight list").isFalse();
+        assertThat(jedis.hget(KEYS.counters(), "printed")).as("the deployment's count of lines printed").isEqualTo("1");
         JsonNode entry = JSON.readTree(jedis.lindex(KEYS.deadLetter(), 0));
         assertThat(entry.get("payload").asText()).as("dead letter's payload").isEqualTo("poison");
         assertThat(entry.get("reason").asText()).as("dead letter's reason").isEqualTo("not_json");
@@ -150,7 +151,7 @@ class ConsumeScriptsIT {
         long dropped = 0;
         for (int i = 0; i < 4; i++) {
             jedis.rpush(INFLIGHT, "poison-" + i);
-            dropped += synced(p -> ack.queue(p, List.of(), List.of(new AckScript.Poison(0, "not_json", "bad"))))
+            dropped += synced(p -> ack.queue(p, 0, List.of(), List.of(new AckScript.Poison(0, "not_json", "bad"))))
                     .dropped();
         }
         assertThat(dropped).as("entries dropped by the count cap").isEqualTo(2);
@@ -165,7 +166,7 @@ class ConsumeScriptsIT {
         jedis.rpush(INFLIGHT, huge);
         AckScript ack = new AckScript(KEYS, INFLIGHT, WORKER, settings(10, 64 << 20));
 
-        synced(p -> ack.queue(p, List.of(), List.of(new AckScript.Poison(0, "oversized_payload", "too long"))));
+        synced(p -> ack.queue(p, 0, List.of(), List.of(new AckScript.Poison(0, "oversized_payload", "too long"))));
 
         JsonNode entry = JSON.readTree(jedis.lindex(KEYS.deadLetter(), 0));
         assertThat(entry.has("payload")).as("payload kept whole").isFalse();
@@ -181,7 +182,7 @@ class ConsumeScriptsIT {
         jedis.rpush(INFLIGHT, "poison");
         AckScript ack = new AckScript(KEYS, INFLIGHT, WORKER, settings(10, 1 << 20));
 
-        AckScript.Acked acked = synced(p -> ack.queue(p, List.of(),
+        AckScript.Acked acked = synced(p -> ack.queue(p, 0, List.of(),
                 List.of(new AckScript.Poison(0, "not_json", "bad"))));
 
         assertThat(acked.refused()).as("refused entries").singleElement().satisfies(r -> {
