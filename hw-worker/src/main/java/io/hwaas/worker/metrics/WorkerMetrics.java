@@ -12,8 +12,8 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
  */
 public final class WorkerMetrics {
     /**
-     * Upper bounds of the latency buckets, in seconds. Fine below 10 ms, where the product's
-     * promise lies (p50 at most 2 ms, p99 at most 10 ms), coarse above.
+     * Upper bounds of the latency buckets, in seconds. Fine below 10 ms, where the product's latency
+     * goal lies (p99 within 10 ms; docs/performance.md has what a host measures), coarse above.
      */
     public static final double[] LATENCY_BOUNDS = {
         0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.0075, 0.01,
