@@ -5,6 +5,7 @@ import io.hwaas.worker.job.Decoded;
 import io.hwaas.worker.job.JobDecoder;
 import io.hwaas.worker.job.PoisonReason;
 import io.hwaas.worker.recovery.LostClaims;
+import io.hwaas.common.time.ServiceClock;
 import io.hwaas.common.time.Waiter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ final class Claimer {
     private final int batchSize;
     private final long blockMillis;
     private final Semaphore watching;
+    private final ServiceClock clock;
     private final WatchScript watch;
     private final Duration standby;
     private final Waiter standbyWaiter = new Waiter();
@@ -56,8 +58,9 @@ final class Claimer {
     private boolean backlog = true;
 
     Claimer(Keys keys, String inflight, String worker, JobDecoder decoder, Consumer.Settings settings,
-            Semaphore watching) {
+            Semaphore watching, ServiceClock clock) {
         this.watching = watching;
+        this.clock = clock;
         this.batchSize = settings.batchSize();
         this.blockMillis = settings.blockTimeout().toMillis();
         this.keys = keys;
@@ -107,9 +110,7 @@ final class Claimer {
         // Unregistered, it must not block either: BLMOVE would hand it a job before the claim
         // script could check the registration.
         if (backlog || !blocking || unregistered) {
-            List<String> batch = claimed(claim.run(jedis));
-            // A full batch means more may wait; a short one, that the queue is drained for now.
-            backlog = batch.size() >= batchSize;
+            List<String> batch = claimNow(jedis);
             if (!batch.isEmpty() || !blocking || unregistered) {
                 return decode(batch);
             }
@@ -135,11 +136,10 @@ final class Claimer {
         }
         try {
             if (!watcher && (watcher = watch.take(jedis))) {
-                watchingSinceNanos = System.nanoTime();
+                watchingSinceNanos = clock.nanoTime();
             }
             if (!watcher) {
-                List<String> batch = claimed(claim.run(jedis));
-                backlog = batch.size() >= batchSize;
+                List<String> batch = claimNow(jedis);
                 if (batch.isEmpty()) {
                     standbyWaiter.await(standby);
                 }
@@ -154,10 +154,17 @@ final class Claimer {
         }
     }
 
+    /** One claim script, not blocking: a full batch means more may wait; a short one, that the queue is drained for now. */
+    private List<String> claimNow(Jedis jedis) {
+        List<String> batch = claimed(claim.run(jedis));
+        backlog = batch.size() >= batchSize;
+        return batch;
+    }
+
     /** The watcher's round trip: renew the watch, block for the next job, claim the rest. */
     private List<String> blockThenClaim(Jedis jedis) {
         Pipeline pipeline = jedis.pipelined();
-        BooleanSupplier renewed = watch.queueRenew(pipeline, System.nanoTime() - watchingSinceNanos >= TENURE.toNanos());
+        BooleanSupplier renewed = watch.queueRenew(pipeline, clock.nanoTime() - watchingSinceNanos >= TENURE.toNanos());
         // Were peers to sweep this worker meanwhile, the job BLMOVE hands over is still found:
         // its list is scanned for (see Recovery.requeueUnowned).
         Response<String> first = pipeline.blmove(keys.queue(), inflight, ListDirection.LEFT, ListDirection.RIGHT,

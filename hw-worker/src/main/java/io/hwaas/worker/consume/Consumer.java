@@ -98,7 +98,7 @@ public final class Consumer {
         this.running = running;
         this.progressNanos = clock.nanoTime();
         String inflight = keys.inflight(name);
-        this.claimer = new Claimer(keys, inflight, shared.worker(), shared.decoder(), settings, shared.watching());
+        this.claimer = new Claimer(keys, inflight, shared.worker(), shared.decoder(), settings, shared.watching(), clock);
         this.marks = new AuditMarks(keys, inflight, shared.worker(), settings,
                 Replication.of(shared.connector().config()), clock);
         this.session = RedisSession.to(shared.connector(), "consumer " + name)
