@@ -1,6 +1,7 @@
 package io.hwaas.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -55,6 +56,20 @@ class ConsumeIT {
             assertThat(report.verdict()).as("verdict").isEqualTo(Audit.Verdict.OK);
             assertThat(worker.metrics().printedTotal()).as("printed counter").isEqualTo(250);
         }
+    }
+
+    @Test
+    void aWorkerOfManyConsumersStopsCleanly() throws Exception {
+        TestHellos.enqueue(jedis, KEYS, "c-1-0", 1, 100);
+        RunningWorker worker = RunningWorker.start(redis.url(1), "HWAAS_WORKER_THREADS", "8");
+        try {
+            await("100 lines").atMost(Duration.ofSeconds(20)).until(() -> worker.lines().size() >= 100);
+        } finally {
+            assertThatCode(worker::close).as("stopping eight consumers that share one turn to watch")
+                    .doesNotThrowAnyException();
+        }
+        assertThat(worker.lines()).as("printed lines").hasSize(100);
+        assertThat(inflight()).as("in flight after the stop").isZero();
     }
 
     @Test

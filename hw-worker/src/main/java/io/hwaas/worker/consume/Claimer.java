@@ -35,6 +35,8 @@ final class Claimer {
     /** How long a worker holds the watch before it offers it on. */
     static final Duration TENURE = Duration.ofSeconds(5);
     private static final Duration WATCH_SLACK = Duration.ofSeconds(2);
+    /** Turns to watch handed out once the worker stops: more than it has consumers. */
+    private static final int OPEN = 1 << 20;
 
     private final Keys keys;
     private final String inflight;
@@ -203,7 +205,14 @@ final class Claimer {
     /** Lets a consumer waiting for its turn to watch go, so that a stopping worker does not wait for it. */
     void stopping() {
         standbyWaiter.stop();
-        watching.release(Integer.MAX_VALUE / 2);
+        // The turn is the worker's, shared by all its consumers, each of which comes here: open it
+        // wide once, never past the semaphore's limit.
+        synchronized (watching) {
+            int missing = OPEN - watching.availablePermits();
+            if (missing > 0) {
+                watching.release(missing);
+            }
+        }
     }
 
     private List<String> claimed(ClaimScript.Claimed reply) {

@@ -12,12 +12,12 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
  */
 public final class WorkerMetrics {
     /**
-     * Upper bounds of the latency buckets, in seconds. Fine below 10 ms, where the product's latency
-     * goal lies (p99 within 10 ms; docs/performance.md has what a host measures), coarse above.
+     * Upper bounds of the latency buckets, in seconds. Fine below 50 ms, around the product's latency
+     * goal (p99 within 10 ms; docs/performance.md has what a host measures), coarse above.
      */
     public static final double[] LATENCY_BOUNDS = {
         0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.0075, 0.01,
-        0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60
+        0.0125, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60
     };
 
     private final Counter printed;
