@@ -58,7 +58,7 @@ public final class Worker {
         this.clock = config.common().clock();
         Consumer.Settings settings = new Consumer.Settings(config.batchSize(), MAX_BATCH_BYTES, config.maxPayloadBytes(),
                 config.blockTimeout(), config.common().auditTtl(), config.deadLetterMax(), config.deadLetterMaxBytes(),
-                stop.grace());
+                config.deadLetterMaxAge(), stop.grace());
         Consumer.Shared shared = new Consumer.Shared(config.name(), config.common().keys(), connector,
                 new JobDecoder(config.maxPayloadBytes(), config.maxArgLength()), printer, metrics, settings, clock,
                 new Semaphore(1));

@@ -22,12 +22,15 @@ import java.time.Duration;
  * @param maxPayloadBytes {@code HWAAS_MAX_PAYLOAD_BYTES}: longest payload parsed (65536)
  * @param deadLetterMax {@code HWAAS_DEADLETTER_MAX}: dead-letter entries kept, newest first (10000)
  * @param deadLetterMaxBytes {@code HWAAS_DEADLETTER_MAX_BYTES}: bytes the dead-letter entries may take
- *     together (64 MiB); beyond either cap the oldest entries are dropped, counted and logged
+ *     together (64 MiB)
+ * @param deadLetterMaxAge {@code HWAAS_DEADLETTER_MAX_AGE}: how long a dead-letter entry is kept (4320h, 180
+ *     days, as Sidekiq's dead set); beyond any of the three caps the oldest entries are dropped, counted and
+ *     logged when a poison is filed
  * @param name {@code HWAAS_WORKER_NAME}: unique worker name; default host name plus start time
  */
 public record WorkerConfig(CommonConfig common, int threads, int batchSize, Duration blockTimeout, Duration heartbeat,
         Duration deadAfter, int maxArgLength, int maxPayloadBytes, int deadLetterMax, long deadLetterMaxBytes,
-        String name) {
+        Duration deadLetterMaxAge, String name) {
 
     /** Reads and validates the worker's settings; the default name is this host's and the start time. */
     public static WorkerConfig fromEnv(Env env) {
@@ -60,9 +63,11 @@ public record WorkerConfig(CommonConfig common, int threads, int batchSize, Dura
         int maxPayload = env.integer("HWAAS_MAX_PAYLOAD_BYTES", 65_536, 1024, 1 << 20);
         int deadLetterMax = env.integer("HWAAS_DEADLETTER_MAX", 10_000, 1, 10_000_000);
         long deadLetterMaxBytes = env.integer("HWAAS_DEADLETTER_MAX_BYTES", 64 << 20, 1 << 20, Integer.MAX_VALUE);
+        Duration deadLetterMaxAge = env.duration("HWAAS_DEADLETTER_MAX_AGE", Duration.ofDays(180),
+                Duration.ofMinutes(1), Duration.ofDays(3650));
         String name = env.keyPart("HWAAS_WORKER_NAME", defaultName);
         return new WorkerConfig(common, threads, batch, block, heartbeat, deadAfter, maxArg, maxPayload,
-                deadLetterMax, deadLetterMaxBytes, name);
+                deadLetterMax, deadLetterMaxBytes, deadLetterMaxAge, name);
     }
 
     /** The stop timeouts. */
@@ -73,6 +78,6 @@ public record WorkerConfig(CommonConfig common, int threads, int batchSize, Dura
     /** The same settings under another name (the benchmark runs several workers in turn). */
     public WorkerConfig named(String otherName) {
         return new WorkerConfig(common, threads, batchSize, blockTimeout, heartbeat, deadAfter, maxArgLength,
-                maxPayloadBytes, deadLetterMax, deadLetterMaxBytes, otherName);
+                maxPayloadBytes, deadLetterMax, deadLetterMaxBytes, deadLetterMaxAge, otherName);
     }
 }

@@ -31,6 +31,8 @@ class WorkerConfigTest {
         assertThat(config.maxArgLength()).as("max argument").isEqualTo(1024);
         assertThat(config.maxPayloadBytes()).as("max payload").isEqualTo(65_536);
         assertThat(config.deadLetterMax()).as("dead-letter cap").isEqualTo(10_000);
+        assertThat(config.deadLetterMaxBytes()).as("dead-letter byte cap").isEqualTo(64L << 20);
+        assertThat(config.deadLetterMaxAge()).as("dead-letter age cap, Sidekiq's six months").isEqualTo(Duration.ofDays(180));
         assertThat(config.name()).as("name").isEqualTo("host-abc");
     }
 
@@ -45,6 +47,7 @@ class WorkerConfigTest {
                 "HWAAS_MAX_ARG_LENGTH", "13",
                 "HWAAS_MAX_PAYLOAD_BYTES", "1024",
                 "HWAAS_DEADLETTER_MAX", "5",
+                "HWAAS_DEADLETTER_MAX_AGE", "36h",
                 "HWAAS_WORKER_NAME", "w-1"), "host-abc");
         assertThat(config.threads()).as("threads").isEqualTo(8);
         assertThat(config.batchSize()).as("batch").isEqualTo(1000);
@@ -54,6 +57,7 @@ class WorkerConfigTest {
         assertThat(config.maxArgLength()).as("max argument").isEqualTo(13);
         assertThat(config.maxPayloadBytes()).as("max payload").isEqualTo(1024);
         assertThat(config.deadLetterMax()).as("dead-letter cap").isEqualTo(5);
+        assertThat(config.deadLetterMaxAge()).as("dead-letter age cap").isEqualTo(Duration.ofHours(36));
         assertThat(config.name()).as("name").isEqualTo("w-1");
     }
 
@@ -100,6 +104,17 @@ class WorkerConfigTest {
         assertRejected("HWAAS_MAX_PAYLOAD_BYTES", "1023");
         assertRejected("HWAAS_MAX_PAYLOAD_BYTES", "1048577");
         assertRejected("HWAAS_DEADLETTER_MAX", "0");
+    }
+
+    @Test
+    void badDeadLetterMaxAge() {
+        assertThat(assertRejected("HWAAS_DEADLETTER_MAX_AGE", "0s").getMessage()).as("zero: the range")
+                .contains("between 60s and 87600h");
+        assertThat(assertRejected("HWAAS_DEADLETTER_MAX_AGE", "-1h").getMessage()).as("negative: the format")
+                .contains("not a duration");
+        assertThat(assertRejected("HWAAS_DEADLETTER_MAX_AGE", "6 months").getMessage()).as("garbage: the format")
+                .contains("not a duration");
+        assertRejected("HWAAS_DEADLETTER_MAX_AGE", "87601h");
     }
 
     @Test

@@ -55,7 +55,7 @@ final class AckScript {
     /**
      * The reply.
      *
-     * @param dropped dead-letter entries dropped by the caps to make room
+     * @param dropped dead-letter entries dropped by the caps (count, bytes, age), oldest first
      * @param deadLetterBytes the bytes the dead-letter list holds now
      * @param refused entries Redis refused: the jobs left the in-flight list without a copy
      */
@@ -66,13 +66,14 @@ final class AckScript {
     private final List<String> header;
 
     /**
-     * @param settings the audit TTL and the dead-letter caps
+     * @param settings the audit TTL and the dead-letter caps (count, bytes, age)
      */
     AckScript(Keys keys, String inflight, String worker, Consumer.Settings settings) {
         this.keys = List.of(inflight, keys.deadLetter(), keys.counters());
         this.header = List.of(Long.toString(settings.auditTtl().toSeconds()), Integer.toString(settings.deadLetterMax()),
-                Long.toString(settings.deadLetterMaxBytes()), Integer.toString(DeadLetters.KEEP_WHOLE_BYTES),
-                Integer.toString(DeadLetters.PREFIX_BYTES), keys.queue(), worker);
+                Long.toString(settings.deadLetterMaxBytes()), Long.toString(settings.deadLetterMaxAge().toMillis()),
+                Integer.toString(DeadLetters.KEEP_WHOLE_BYTES), Integer.toString(DeadLetters.PREFIX_BYTES), keys.queue(),
+                worker);
     }
 
     /**

@@ -56,7 +56,8 @@ public final class Consumer {
      *     leaves the batch in flight for a peer
      */
     public record Settings(int batchSize, int maxBatchBytes, int maxPayloadBytes, Duration blockTimeout,
-            Duration auditTtl, int deadLetterMax, long deadLetterMaxBytes, Duration giveUpWhenStopping) {
+            Duration auditTtl, int deadLetterMax, long deadLetterMaxBytes, Duration deadLetterMaxAge,
+            Duration giveUpWhenStopping) {
     }
 
     /**
@@ -241,8 +242,9 @@ public final class Consumer {
         metrics.printed(printed);
         if (ack.dropped() > 0) {
             metrics.deadLettersDropped(ack.dropped());
-            LOG.error("The dead-letter list {} is full (HWAAS_DEADLETTER_MAX entries or HWAAS_DEADLETTER_MAX_BYTES);"
-                    + " dropped its {} oldest entries", keys.deadLetter(), ack.dropped());
+            LOG.error("The dead-letter list {} is full (HWAAS_DEADLETTER_MAX entries or HWAAS_DEADLETTER_MAX_BYTES)"
+                    + " or its oldest entries passed HWAAS_DEADLETTER_MAX_AGE; dropped its {} oldest entries",
+                    keys.deadLetter(), ack.dropped());
         }
         for (AckScript.Refused refused : ack.refused()) {
             metrics.deadLetterRefused();

@@ -48,7 +48,8 @@ public final class WorkerMetrics {
                 .help("Jobs this worker returned to the queue from the in-flight lists of dead workers.")
                 .register(registry);
         deadLettersDropped = Counter.builder().withoutExemplars().name("hwaas_worker_deadletters_dropped_total")
-                .help("Oldest dead-letter entries dropped to keep the list within HWAAS_DEADLETTER_MAX and _MAX_BYTES.")
+                .help("Oldest dead-letter entries dropped to keep the list within HWAAS_DEADLETTER_MAX, _MAX_BYTES"
+                        + " and _MAX_AGE.")
                 .register(registry);
         deadLetterRefused = Counter.builder().withoutExemplars().name("hwaas_worker_deadletter_refused_total")
                 .help("Poison payloads moved out of the way although Redis refused their dead-letter entry.")

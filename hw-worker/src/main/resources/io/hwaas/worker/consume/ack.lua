@@ -3,17 +3,18 @@
 -- files each poison in the dead-letter list, and deletes the in-flight list. Atomic, so a retry
 -- after a lost reply can neither lose a mark nor file a payload twice. Java side: AckScript.
 -- KEYS: inflight, deadletter, counters (a hash: deadletter_bytes, deadletter_dropped, printed)
--- ARGV: auditTtl (s), deadLetterMax (entries), deadLetterMaxBytes, keepWhole, prefixBytes, queue,
---       worker, lines (lines printed, added to the counters' printed, which status reads), n; then n printed hellos (auditKey, offset, mayBeReprint '1'/'0'); then the poison
+-- ARGV: auditTtl (s), deadLetterMax (entries), deadLetterMaxBytes, deadLetterMaxAge (ms), keepWhole,
+--       prefixBytes, queue, worker, lines (lines printed, added to the counters' printed, which status reads), n;
+--       then n printed hellos (auditKey, offset, mayBeReprint '1'/'0'); then the poison
 --       to the end (index in the in-flight list from 0, reason, detail)
 -- Returns {dropped, deadLetterBytes, refused}: entries the caps dropped, the list's bytes after,
 -- and per entry Redis refused {reason, length, sha1, error} (the job still leaves the in-flight
 -- list; the worker logs and counts the refusal).
 local inflight, deadletter, counters = KEYS[1], KEYS[2], KEYS[3]
 local auditTtl, deadLetterMax, deadLetterMaxBytes = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local keepWhole, prefixBytes, queue, worker = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6], ARGV[7]
-local lines, n = tonumber(ARGV[8]), tonumber(ARGV[9])
-local firstPoison = 10 + 3 * n
+local deadLetterMaxAge, keepWhole, prefixBytes = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local queue, worker, lines, n = ARGV[7], ARGV[8], tonumber(ARGV[9]), tonumber(ARGV[10])
+local firstPoison = 11 + 3 * n
 
 -- The deployment's count of lines printed: status and the latency benchmark take the rate from it.
 -- pcall: a damaged counters hash must not block the batch.
@@ -23,7 +24,7 @@ end
 
 -- Printed marks: one BITFIELD per audit key (a backlog's hellos share blocks), in chunks unpack() can pass.
 local groups, order = {}, {}
-for at = 10, firstPoison - 1, 3 do
+for at = 11, firstPoison - 1, 3 do
   local key, base = ARGV[at], tonumber(ARGV[at + 1])
   if not groups[key] then
     groups[key] = {}
@@ -48,8 +49,9 @@ for _, key in ipairs(order) do
   end
 end
 
--- The dead letters: newest first, capped by count and by bytes (a running total in the counters
--- hash; an operator who empties the list resets it). An entry keeps the payload whole up to
+-- The dead letters: newest first, capped by count, by bytes (a running total in the counters
+-- hash; an operator who empties the list resets it) and by age, trimmed from the oldest end when
+-- poison is filed, as Sidekiq trims its dead set. An entry keeps the payload whole up to
 -- keepWhole bytes; beyond, its length, SHA-1 and a prefix that never ends inside a UTF-8
 -- sequence, so no entry can approach Redis' argument limit however escaping inflates it.
 local function entryFor(payload, reason, detail, failedAt)
@@ -89,10 +91,18 @@ for at = firstPoison, #ARGV, 3 do
 end
 redis.call('DEL', inflight)
 
+-- Whether the oldest entry failed before the age cap. One that is not JSON or has no number
+-- failedAtMillis (written by hand, say) stops the age trim; only the count and byte caps drop it.
+local function oldestExpired()
+  local ok, entry = pcall(cjson.decode, redis.call('LINDEX', deadletter, -1))
+  return ok and type(entry) == 'table' and type(entry.failedAtMillis) == 'number'
+    and entry.failedAtMillis < failedAt - deadLetterMaxAge
+end
+
 local dropped = 0
 if added > 0 then
   local length = redis.call('LLEN', deadletter)
-  while length > 0 and (length > deadLetterMax or bytes > deadLetterMaxBytes) do
+  while length > 0 and (length > deadLetterMax or bytes > deadLetterMaxBytes or oldestExpired()) do
     bytes = bytes - #redis.call('RPOP', deadletter)
     length = length - 1
     dropped = dropped + 1

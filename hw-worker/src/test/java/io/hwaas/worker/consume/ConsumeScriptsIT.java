@@ -8,7 +8,9 @@ import io.hwaas.common.hello.Keys;
 import io.hwaas.common.redis.Pipelines;
 import io.hwaas.common.testing.TestRedis;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,8 +29,12 @@ class ConsumeScriptsIT {
     private final Jedis jedis = redis.db();
 
     private static Consumer.Settings settings(int deadLetterMax, long deadLetterMaxBytes) {
+        return settings(deadLetterMax, deadLetterMaxBytes, Duration.ofDays(180));
+    }
+
+    private static Consumer.Settings settings(int deadLetterMax, long deadLetterMaxBytes, Duration deadLetterMaxAge) {
         return new Consumer.Settings(3, 1 << 20, 1024, Duration.ofSeconds(1), Duration.ofHours(1), deadLetterMax,
-                deadLetterMaxBytes, Duration.ofSeconds(5));
+                deadLetterMaxBytes, deadLetterMaxAge, Duration.ofSeconds(5));
     }
 
     /** As a consumer does on every new connection: pipelined scripts run by their SHA-1 only. */
@@ -158,6 +164,76 @@ class ConsumeScriptsIT {
         assertThat(jedis.lrange(KEYS.deadLetter(), 0, -1)).as("the newest two, newest first").hasSize(2)
                 .satisfiesExactly(e -> assertThat(e).contains("poison-3"), e -> assertThat(e).contains("poison-2"));
         assertThat(jedis.hget(KEYS.counters(), "deadletter_dropped")).as("dropped counter").isEqualTo("2");
+    }
+
+    @Test
+    void ackDropsTheDeadLettersOlderThanTheAgeCapAndStopsAtAnEntryWithoutADate() throws Exception {
+        AckScript ack = new AckScript(KEYS, INFLIGHT, WORKER, settings(10, 1 << 20, Duration.ofHours(1)));
+        fileDeadLetter(ack, "poison-0");
+        List<String> redisTime = jedis.time();
+        long now = Long.parseLong(redisTime.get(0)) * 1000 + Long.parseLong(redisTime.get(1)) / 1000;
+        appendOldest(crafted("old-a", now - Duration.ofMinutes(61).toMillis()),
+                crafted("old-b", now - Duration.ofDays(400).toMillis()));
+
+        AckScript.Acked acked = fileDeadLetter(ack, "poison-1");
+
+        assertThat(acked.dropped()).as("the two entries older than an hour, the oldest first").isEqualTo(2);
+        assertThat(payloads()).as("left, newest first").containsExactly("poison-1", "poison-0");
+        assertDeadLetterBytes(acked);
+        assertThat(jedis.hget(KEYS.counters(), "deadletter_dropped")).as("dropped counter").isEqualTo("2");
+
+        String notJson = "{not json";
+        String noDate = "{\"reason\":\"filed by hand\",\"failedAtMillis\":\"last year\"}";
+        appendOldest(noDate, notJson, crafted("old-c", now - Duration.ofDays(400).toMillis()));
+        acked = fileDeadLetter(ack, "poison-2");
+        assertThat(acked.dropped()).as("the old entry at the tail; the age trim stops at the one not JSON")
+                .isEqualTo(1);
+        acked = fileDeadLetter(ack, "poison-3");
+        assertThat(acked.dropped()).as("an entry not JSON at the tail: nothing dropped, and no error").isZero();
+        assertThat(jedis.exists(INFLIGHT)).as("acknowledged all the same").isFalse();
+        assertThat(jedis.lrange(KEYS.deadLetter(), 0, -1)).as("left, newest first").hasSize(6).endsWith(noDate, notJson);
+        assertDeadLetterBytes(acked);
+
+        AckScript counted = new AckScript(KEYS, INFLIGHT, WORKER, settings(4, 1 << 20, Duration.ofHours(1)));
+        acked = fileDeadLetter(counted, "poison-4");
+        assertThat(acked.dropped()).as("the count cap still drops entries without a date").isEqualTo(3);
+        assertThat(payloads()).as("left, newest first").containsExactly("poison-4", "poison-3", "poison-2", "poison-1");
+        assertDeadLetterBytes(acked);
+        assertThat(jedis.hget(KEYS.counters(), "deadletter_dropped")).as("dropped counter").isEqualTo("6");
+    }
+
+    /** Files one poison payload through the script. */
+    private AckScript.Acked fileDeadLetter(AckScript ack, String payload) {
+        jedis.rpush(INFLIGHT, payload);
+        return synced(p -> ack.queue(p, 0, List.of(), List.of(new AckScript.Poison(0, "not_json", "bad"))));
+    }
+
+    /** An entry as an older worker filed it. */
+    private static String crafted(String payload, long failedAtMillis) throws Exception {
+        return JSON.writeValueAsString(Map.of("reason", "not_json", "failedAtMillis", failedAtMillis,
+                "length", payload.length(), "payload", payload));
+    }
+
+    /** Appends entries at the oldest end, counted in the list's bytes as the script would have. */
+    private void appendOldest(String... entries) {
+        for (String entry : entries) {
+            jedis.rpush(KEYS.deadLetter(), entry);
+            jedis.hincrBy(KEYS.counters(), "deadletter_bytes", entry.length());
+        }
+    }
+
+    private List<String> payloads() throws Exception {
+        List<String> payloads = new ArrayList<>();
+        for (String entry : jedis.lrange(KEYS.deadLetter(), 0, -1)) {
+            payloads.add(JSON.readTree(entry).get("payload").asText());
+        }
+        return payloads;
+    }
+
+    private void assertDeadLetterBytes(AckScript.Acked acked) {
+        long held = jedis.lrange(KEYS.deadLetter(), 0, -1).stream().mapToLong(String::length).sum();
+        assertThat(acked.deadLetterBytes()).as("bytes reported: those the list holds").isEqualTo(held);
+        assertThat(jedis.hget(KEYS.counters(), "deadletter_bytes")).as("bytes counted").isEqualTo(Long.toString(held));
     }
 
     @Test
