@@ -1,7 +1,6 @@
 package io.hwaas.ops;
 
 import io.hwaas.common.config.CommonConfig;
-import io.hwaas.common.config.Env;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -16,13 +15,9 @@ public final class KeysCommand extends OpsCommand {
     @Parameters(arity = "0..1", paramLabel = "NAME", description = "One key's name, e.g. queue.")
     private String name;
 
-    KeysCommand(Env env, WorkerSide worker) {
-        super(env, worker);
-    }
-
     @Override
-    public Integer call() {
-        Map<String, String> named = CommonConfig.fromEnv(env).keys().named();
+    protected int run(CommonConfig config) {
+        Map<String, String> named = config.keys().named();
         if (name == null) {
             named.forEach((n, key) -> out().println(n + "=" + key));
             return 0;

@@ -9,6 +9,7 @@ import io.hwaas.ops.bench.LatencyBench;
 import io.hwaas.ops.status.StatusCommand;
 import io.hwaas.runtime.Service;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -53,13 +54,11 @@ public final class Ops implements Callable<Integer> {
 
     /** The command tree, with Hwaas' exit statuses for bad input and bad configuration. */
     public static CommandLine commandLine(Env env, WorkerSide worker) {
-        CommandLine cli = new CommandLine(new Ops())
-                .addSubcommand(new StatusCommand(env, worker))
-                .addSubcommand(new AuditCommand(env, worker))
-                .addSubcommand(new KeysCommand(env, worker))
-                .addSubcommand(new DrainBench(env, worker))
-                .addSubcommand(new LatencyBench(env, worker))
-                .addSubcommand(new AuditBench(env, worker));
+        CommandLine cli = new CommandLine(new Ops());
+        for (OpsCommand command : List.of(new StatusCommand(), new AuditCommand(), new KeysCommand(), new DrainBench(),
+                new LatencyBench(), new AuditBench())) {
+            cli.addSubcommand(command.on(env, worker));
+        }
         cli.setParameterExceptionHandler((e, args) -> {
             CommandLine failed = e.getCommandLine();
             failed.getErr().println(failed.getCommandName() + ": " + e.getMessage());

@@ -63,6 +63,14 @@ public final class MetricsServer implements AutoCloseable {
         return new MetricsServer(server, executor);
     }
 
+    /**
+     * A service's endpoint on {@code port}, as {@link #start}, or none for port 0
+     * ({@code HWAAS_METRICS_PORT=0}): nothing served, and closing it does nothing.
+     */
+    public static MetricsServer serve(int port, PrometheusRegistry registry, BooleanSupplier healthy) throws IOException {
+        return port == 0 ? new MetricsServer(null, null) : start(port, registry, healthy);
+    }
+
     /** The port actually bound, useful when started on port 0 in tests. */
     public int port() {
         return server.getAddress().getPort();
@@ -79,7 +87,9 @@ public final class MetricsServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        if (server != null) {
+            server.stop(0);
+            executor.shutdownNow();
+        }
     }
 }

@@ -21,14 +21,36 @@ public final class Service {
     private Service() {
     }
 
+    /** What a service's {@code main} runs once the JVM is prepared. */
+    @FunctionalInterface
+    public interface Command {
+        /** Runs on the process' environment; returns the exit status. */
+        int run(Env env) throws Exception;
+    }
+
     /**
-     * Sets what must be set before anything resolves a host name: the JVM caches DNS answers for
-     * {@code HWAAS_DNS_TTL} (5 s), so a managed Redis whose failover re-points its DNS name is
-     * followed within seconds instead of the JVM's default 30 s. Call it first thing, from a
-     * static initialiser of {@code Main} placed before its logger. A bad value is ignored here and
-     * refused by the configuration check that follows.
+     * A service's {@code main}: prepares the JVM before anything else ({@link #prepareJvm}; so
+     * {@code Main} keeps no logger in a static field), runs {@code command} and exits with its
+     * status; a configuration it cannot use is refused with {@link #EXIT_CONFIG}.
      */
-    public static void prepareJvm() {
+    public static void main(Command command) throws Exception {
+        prepareJvm();
+        int status;
+        try {
+            status = command.run(new Env(System.getenv()));
+        } catch (ConfigException e) {
+            status = refuse(e);
+        }
+        System.exit(status);
+    }
+
+    /**
+     * Sets what must be set before anything resolves a host name (a logger's set-up does): the
+     * JVM caches DNS answers for {@code HWAAS_DNS_TTL} (5 s), so a managed Redis whose failover
+     * re-points its DNS name is followed within seconds instead of the JVM's default 30 s. A bad
+     * value is ignored here and refused by the configuration check that follows.
+     */
+    private static void prepareJvm() {
         Duration ttl;
         try {
             ttl = new Env(System.getenv()).duration("HWAAS_DNS_TTL", Duration.ofSeconds(5), Duration.ZERO,

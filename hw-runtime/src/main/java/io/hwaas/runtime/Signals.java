@@ -15,8 +15,12 @@ public final class Signals {
     private Signals() {
     }
 
-    /** Runs {@code stop} on its own thread when SIGTERM or SIGINT arrives. */
+    /**
+     * Runs {@code stop} on its own thread when SIGTERM or SIGINT arrives, and from a shutdown hook
+     * when the JVM exits otherwise.
+     */
     public static void onTerminate(Runnable stop) {
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "shutdown-hook"));
         for (String name : new String[] {"TERM", "INT"}) {
             try {
                 Signal.handle(new Signal(name), signal -> {

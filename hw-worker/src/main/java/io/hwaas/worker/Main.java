@@ -1,7 +1,5 @@
 package io.hwaas.worker;
 
-import io.hwaas.common.config.ConfigException;
-import io.hwaas.common.config.Env;
 import io.hwaas.common.config.Variables;
 import io.hwaas.ops.Ops;
 import io.hwaas.runtime.MetricsServer;
@@ -22,52 +20,33 @@ import org.slf4j.LoggerFactory;
  * variable in its environment that nothing reads ({@code ./hwaas} passes it the names it was given).
  */
 public final class Main {
-    static {
-        Service.prepareJvm();
-    }
-
-    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
-
     private Main() {
     }
 
     public static void main(String[] args) throws Exception {
-        Env env = new Env(System.getenv());
-        String command = args.length == 0 ? "run" : args[0];
-        int status;
-        try {
-            status = switch (command) {
-                case "run" -> run(env);
-                case "train" -> Training.run();
-                case "variables" -> {
-                    Variables.warnings(System.getenv()).forEach(System.out::println);
-                    yield 0;
-                }
-                default -> Ops.run(args, env, new OpsWorkerSide());
-            };
-        } catch (ConfigException e) {
-            status = Service.refuse(e);
-        }
-        System.exit(status);
+        Service.main(env -> switch (args.length == 0 ? "run" : args[0]) {
+            case "run" -> run(WorkerConfig.fromEnv(env));
+            case "train" -> Training.run();
+            case "variables" -> {
+                Variables.warnings(System.getenv()).forEach(System.out::println);
+                yield 0;
+            }
+            default -> Ops.run(args, env, new OpsWorkerSide());
+        });
     }
 
-    private static int run(Env env) throws Exception {
-        WorkerConfig config = WorkerConfig.fromEnv(env);
-        Service.warnUnknownVariables(System.getenv(), LOG);
+    private static int run(WorkerConfig config) throws Exception {
+        Logger log = LoggerFactory.getLogger(Main.class);
+        Service.warnUnknownVariables(System.getenv(), log);
         PrometheusRegistry registry = new PrometheusRegistry();
         Worker worker = Worker.create(config, new LinePrinter(new FileOutputStream(FileDescriptor.out)),
                 new WorkerMetrics(registry));
-        MetricsServer server = config.common().metricsPort() == 0 ? null
-                : MetricsServer.start(config.common().metricsPort(), registry, worker::healthy);
-        Signals.onTerminate(worker::stop);
-        Runtime.getRuntime().addShutdownHook(new Thread(worker::stop, "shutdown-hook"));
-        LOG.info("Worker {} starting: Redis {}, queue {}", config.name(), config.common().redis().describe(),
-                config.common().keys().queue());
-        worker.start();
-        Throwable failure = worker.await();
-        if (server != null) {
-            server.close();
+        try (MetricsServer server = MetricsServer.serve(config.common().metricsPort(), registry, worker::healthy)) {
+            Signals.onTerminate(worker::stop);
+            log.info("Worker {} starting: Redis {}, queue {}", config.name(), config.common().redis().describe(),
+                    config.common().keys().queue());
+            worker.start();
+            return worker.await() == null ? 0 : 1;
         }
-        return failure == null ? 0 : 1;
     }
 }

@@ -5,7 +5,6 @@ import io.hwaas.common.hello.Hello;
 import io.hwaas.worker.consume.LinePrinter;
 import io.hwaas.worker.job.Decoded;
 import io.hwaas.worker.job.JobDecoder;
-import io.hwaas.worker.metrics.WorkerFigures;
 import io.hwaas.worker.metrics.WorkerMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.OutputStream;
@@ -40,7 +39,7 @@ final class Training {
         PrometheusRegistry registry = new PrometheusRegistry();
         WorkerMetrics metrics = new WorkerMetrics(registry);
         metrics.latency(0.001);
-        new WorkerFigures(metrics, 1, config.common().clock()).sample();
+        metrics.sample(1, config.common().clock()).toJson();
         io.hwaas.runtime.Training.finish(registry, config.common(), Main.class, Jedis.class, Job.class);
         return 0;
     }

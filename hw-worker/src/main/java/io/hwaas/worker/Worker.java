@@ -10,7 +10,6 @@ import io.hwaas.runtime.Liveness;
 import io.hwaas.worker.consume.Consumer;
 import io.hwaas.worker.consume.LinePrinter;
 import io.hwaas.worker.job.JobDecoder;
-import io.hwaas.worker.metrics.WorkerFigures;
 import io.hwaas.worker.metrics.WorkerMetrics;
 import io.hwaas.worker.recovery.Heartbeat;
 import java.time.Duration;
@@ -70,8 +69,8 @@ public final class Worker {
             inflightKeys.add(consumer.inflightKey());
         }
         this.beating = new Liveness(stale, clock);
-        WorkerFigures figures = new WorkerFigures(metrics, config.threads(), clock);
-        this.heartbeat = new Heartbeat(config, connector, inflightKeys, metrics, beating, figures::sample);
+        this.heartbeat = new Heartbeat(config, connector, inflightKeys, metrics, beating,
+                () -> metrics.sample(config.threads(), clock).toJson());
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.hwaas.client.metrics;
 
+import static io.hwaas.runtime.Metrics.counter;
+
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -20,15 +22,12 @@ public final class ClientMetrics {
      * @param interval time between one logical client's hellos ({@code HWAAS_CLIENT_INTERVAL})
      */
     public ClientMetrics(PrometheusRegistry registry, LongSupplier buffered, int logicalClients, Duration interval) {
-        ticks = Counter.builder().withoutExemplars().name("hwaas_client_ticks_total")
-                .help("Hellos created by the clients' schedules.").register(registry);
-        submitted = Counter.builder().withoutExemplars().name("hwaas_client_submitted_total")
-                .help("Hellos enqueued in Redis.").register(registry);
-        retries = Counter.builder().withoutExemplars().name("hwaas_client_retries_total")
-                .help("Failed attempts to send held hellos, each followed by a retry with backoff.").register(registry);
-        overflowed = Counter.builder().withoutExemplars().name("hwaas_client_overflowed_total")
-                .help("Hellos dropped because a client's buffer was full while Redis was unreachable: lost.")
-                .register(registry);
+        ticks = counter(registry, "hwaas_client_ticks_total", "Hellos created by the clients' schedules.");
+        submitted = counter(registry, "hwaas_client_submitted_total", "Hellos enqueued in Redis.");
+        retries = counter(registry, "hwaas_client_retries_total",
+                "Failed attempts to send held hellos, each followed by a retry with backoff.");
+        overflowed = counter(registry, "hwaas_client_overflowed_total",
+                "Hellos dropped because a client's buffer was full while Redis was unreachable: lost.");
         GaugeWithCallback.builder().name("hwaas_client_buffered")
                 .help("Hellos held by the clients, not yet enqueued.")
                 .callback(callback -> callback.call(buffered.getAsLong())).register(registry);

@@ -28,37 +28,42 @@ public final class Loop implements Runnable {
     private final BooleanSupplier running;
     private final Waiter waiter;
     private final Step step;
-    private Duration firstWait = Duration.ZERO;
-    private Consumer<Throwable> crash;
-    private Runnable last = () -> { };
+    private final Duration firstWait;
+    private final Consumer<Throwable> crash;
+    private final Runnable last;
 
     /**
      * @param name names the loop in log lines
      * @param running turns false when the loop should end; checked before each step
      */
     public Loop(String name, BooleanSupplier running, Waiter waiter, Step step) {
+        this(name, running, waiter, step, Duration.ZERO, null, () -> { });
+    }
+
+    private Loop(String name, BooleanSupplier running, Waiter waiter, Step step, Duration firstWait,
+            Consumer<Throwable> crash, Runnable last) {
         this.name = name;
         this.running = running;
         this.waiter = waiter;
         this.step = step;
+        this.firstWait = firstWait;
+        this.crash = crash;
+        this.last = last;
     }
 
-    /** Waits this long before the first step. */
+    /** The same loop, waiting {@code wait} before its first step. */
     public Loop startingAfter(Duration wait) {
-        this.firstWait = wait;
-        return this;
+        return new Loop(name, running, waiter, step, wait, crash, last);
     }
 
-    /** Hands a step's unexpected failure to {@code handler} and ends the loop, instead of going on. */
+    /** The same loop, handing a step's unexpected failure to {@code handler} and ending, instead of going on. */
     public Loop onCrash(Consumer<Throwable> handler) {
-        this.crash = handler;
-        return this;
+        return new Loop(name, running, waiter, step, firstWait, handler, last);
     }
 
-    /** Runs {@code finish} once the loop has ended, however it ended. */
+    /** The same loop, running {@code finish} once it has ended, however it ended. */
     public Loop finallyRun(Runnable finish) {
-        this.last = finish;
-        return this;
+        return new Loop(name, running, waiter, step, firstWait, crash, finish);
     }
 
     @Override

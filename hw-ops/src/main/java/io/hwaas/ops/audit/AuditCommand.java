@@ -8,7 +8,6 @@ import io.hwaas.common.redis.RedisSession;
 import io.hwaas.ops.Cli;
 import io.hwaas.ops.Ops;
 import io.hwaas.ops.OpsCommand;
-import io.hwaas.ops.WorkerSide;
 import io.hwaas.runtime.Printable;
 import io.hwaas.runtime.Service;
 import java.io.PrintWriter;
@@ -35,13 +34,8 @@ public final class AuditCommand extends OpsCommand {
     @Option(names = "--json", description = "One line of JSON instead of the table.")
     private boolean json;
 
-    public AuditCommand(Env env, WorkerSide worker) {
-        super(env, worker);
-    }
-
     @Override
-    public Integer call() throws Exception {
-        CommonConfig config = CommonConfig.fromEnv(env);
+    protected int run(CommonConfig config) throws Exception {
         try (RedisSession session = Cli.connect(config, "audit", Duration.ofSeconds(30))) {
             if (session == null) {
                 return Service.EXIT_UNAVAILABLE;

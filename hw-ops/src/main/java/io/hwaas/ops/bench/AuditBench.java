@@ -1,7 +1,6 @@
 package io.hwaas.ops.bench;
 
 import io.hwaas.common.config.CommonConfig;
-import io.hwaas.common.config.Env;
 import io.hwaas.common.hello.AuditBits;
 import io.hwaas.common.hello.ClientIds;
 import io.hwaas.common.hello.ClientRecord;
@@ -10,7 +9,6 @@ import io.hwaas.common.redis.Pipelines;
 import io.hwaas.common.redis.RedisConnector;
 import io.hwaas.ops.Cli;
 import io.hwaas.ops.OpsCommand;
-import io.hwaas.ops.WorkerSide;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -45,17 +43,8 @@ public final class AuditBench extends OpsCommand {
     @Option(names = "--queued", paramLabel = "N", description = "Hellos left queued (0 to 100000000; default 2000000).")
     private int queued = 2_000_000;
 
-    public AuditBench(Env env, WorkerSide worker) {
-        super(env, worker);
-    }
-
     @Override
-    public Integer call() {
-        within("--containers", containers, 1, 10_000);
-        within("--clients", clients, 1, 1000);
-        within("--seconds", seconds, 1, 30 * 86_400);
-        within("--queued", queued, 0, 100_000_000);
-        CommonConfig common = CommonConfig.fromEnv(env);
+    protected int run(CommonConfig common) {
         try (Jedis jedis = RedisConnector.of(common.redis(), "bench-audit").open(Duration.ZERO)) {
             long now = Cli.redisMillis(jedis);
             history(jedis, common, containers, clients, seconds, now);

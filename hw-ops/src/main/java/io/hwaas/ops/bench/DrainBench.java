@@ -45,18 +45,8 @@ public final class DrainBench extends OpsCommand {
     @Option(names = "--fill-only", description = "Only fill the queue with --count hellos.")
     private boolean fillOnly;
 
-    public DrainBench(Env env, WorkerSide worker) {
-        super(env, worker);
-    }
-
     @Override
-    public Integer call() throws Exception {
-        within("--count", count, 1, 100_000_000);
-        within("--runs", runs, 1, 100);
-        for (int t : threads) {
-            within("--threads", t, 1, 64);
-        }
-        CommonConfig common = CommonConfig.fromEnv(env);
+    protected int run(CommonConfig common) throws Exception {
         PrintWriter table = out();
         if (fillOnly) {
             try (Jedis jedis = RedisConnector.of(common.redis(), "bench-fill").open(Duration.ZERO)) {

@@ -1,11 +1,9 @@
 package io.hwaas.ops.bench;
 
 import io.hwaas.common.config.CommonConfig;
-import io.hwaas.common.config.Env;
 import io.hwaas.common.redis.RedisConnector;
 import io.hwaas.common.redis.RedisSession;
 import io.hwaas.ops.OpsCommand;
-import io.hwaas.ops.WorkerSide;
 import io.hwaas.ops.status.Figures;
 import io.hwaas.ops.status.StatusCommand;
 import io.hwaas.runtime.Service;
@@ -30,15 +28,8 @@ public final class LatencyBench extends OpsCommand {
     @Option(names = "--windows", paramLabel = "N", description = "Number of windows (1 to 1000; default 3).")
     private int windows = 3;
 
-    public LatencyBench(Env env, WorkerSide worker) {
-        super(env, worker);
-    }
-
     @Override
-    public Integer call() throws Exception {
-        within("--window", window, 1, 3600);
-        within("--windows", windows, 1, 1000);
-        CommonConfig config = CommonConfig.fromEnv(env);
+    protected int run(CommonConfig config) throws Exception {
         Duration deadAfter = worker.liveness(env).deadAfter();
         PrintWriter out = out();
         double[][] results = new double[windows][];

@@ -1,9 +1,7 @@
 package io.hwaas.ops.status;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hwaas.common.hello.Keys;
-import java.io.IOException;
+import io.hwaas.common.hello.WorkerSample;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -24,8 +22,6 @@ import redis.clients.jedis.Response;
  *     null when it could not be read
  */
 public record Figures(Map<String, Sample> workers, double[] bounds, Count count) {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     public Figures(Map<String, Sample> workers, double[] bounds) {
         this(workers, bounds, null);
     }
@@ -83,37 +79,17 @@ public record Figures(Map<String, Sample> workers, double[] bounds, Count count)
         double[] bounds = new double[0];
         int i = 0;
         for (String worker : workers) {
-            JsonNode node = parse(replies.get(i++).get());
-            JsonNode b = node.path("latencyBuckets");
-            JsonNode published = node.path("latencyBounds");
-            if (!b.isArray() || !published.isArray() || b.size() != published.size() + 1) {
+            WorkerSample sample = WorkerSample.parse(replies.get(i++).get());
+            if (sample == null) {
                 continue;
             }
             if (bounds.length == 0) {
-                bounds = new double[published.size()];
-                for (int k = 0; k < bounds.length; k++) {
-                    bounds[k] = published.path(k).asDouble();
-                }
+                bounds = sample.latencyBounds();
             }
-            long[] buckets = new long[b.size()];
-            for (int k = 0; k < buckets.length; k++) {
-                buckets[k] = b.path(k).asLong();
-            }
-            samples.put(worker, new Sample(node.path("sampledAtMillis").asLong(), node.path("printed").asLong(),
-                    node.path("threads").asInt(), buckets));
+            samples.put(worker, new Sample(sample.sampledAtMillis(), sample.printed(), sample.threads(),
+                    sample.latencyBuckets()));
         }
         return new Figures(samples, bounds, count);
-    }
-
-    private static JsonNode parse(String figures) {
-        if (figures == null) {
-            return JSON.createObjectNode();
-        }
-        try {
-            return JSON.readTree(figures);
-        } catch (IOException e) {
-            return JSON.createObjectNode();
-        }
     }
 
     /** Hellos printed in all, by the workers read. */

@@ -49,10 +49,6 @@ public final class StatusCommand extends OpsCommand {
     @Option(names = "--json", description = "One line of JSON instead of the table.")
     private boolean json;
 
-    public StatusCommand(Env env, WorkerSide worker) {
-        super(env, worker);
-    }
-
     /**
      * What status reads at one moment.
      *
@@ -63,8 +59,7 @@ public final class StatusCommand extends OpsCommand {
     }
 
     @Override
-    public Integer call() throws Exception {
-        CommonConfig config = CommonConfig.fromEnv(env);
+    protected int run(CommonConfig config) throws Exception {
         WorkerSide.Liveness liveness = worker.liveness(env);
         Duration measure = window != null ? window : max(Duration.ofSeconds(5), liveness.heartbeat().multipliedBy(3));
         PrintWriter out = out();

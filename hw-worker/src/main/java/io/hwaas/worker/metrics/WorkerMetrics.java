@@ -1,5 +1,9 @@
 package io.hwaas.worker.metrics;
 
+import static io.hwaas.runtime.Metrics.counter;
+
+import io.hwaas.common.hello.WorkerSample;
+import io.hwaas.common.time.ServiceClock;
 import io.hwaas.worker.job.PoisonReason;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -7,8 +11,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 
 /**
- * What a worker counts, exported at {@code /metrics} and summarised in its heartbeat. No exemplars:
- * nothing here traces, and sampling them costs a scheduler task per observation.
+ * What a worker counts, exported at {@code /metrics} and summarised in its heartbeat. No exemplars
+ * (see {@link io.hwaas.runtime.Metrics}).
  */
 public final class WorkerMetrics {
     /**
@@ -32,28 +36,21 @@ public final class WorkerMetrics {
 
     /** Registers the worker's metrics on {@code registry}. */
     public WorkerMetrics(PrometheusRegistry registry) {
-        printed = Counter.builder().withoutExemplars().name("hwaas_worker_printed_total")
-                .help("Hellos printed (lines written to stdout).").register(registry);
-        suppressed = Counter.builder().withoutExemplars().name("hwaas_worker_duplicates_suppressed_total")
-                .help("Re-runs of hellos already printed, skipped by deduplication.").register(registry);
-        reprinted = Counter.builder().withoutExemplars().name("hwaas_worker_reprinted_total")
-                .help("Hellos printed again after an interrupted run had claimed them: possible duplicates.")
-                .register(registry);
-        deadLettered = Counter.builder().withoutExemplars().name("hwaas_worker_deadlettered_total")
-                .help("Payloads moved to the dead-letter list, by reason.").labelNames("reason").register(registry);
-        failures = Counter.builder().withoutExemplars().name("hwaas_worker_failures_total")
-                .help("Failed Redis operations (retried) and output errors, by kind.").labelNames("kind")
-                .register(registry);
-        recovered = Counter.builder().withoutExemplars().name("hwaas_worker_recovered_total")
-                .help("Jobs this worker returned to the queue from the in-flight lists of dead workers.")
-                .register(registry);
-        deadLettersDropped = Counter.builder().withoutExemplars().name("hwaas_worker_deadletters_dropped_total")
-                .help("Oldest dead-letter entries dropped to keep the list within HWAAS_DEADLETTER_MAX, _MAX_BYTES"
-                        + " and _MAX_AGE.")
-                .register(registry);
-        deadLetterRefused = Counter.builder().withoutExemplars().name("hwaas_worker_deadletter_refused_total")
-                .help("Poison payloads moved out of the way although Redis refused their dead-letter entry.")
-                .register(registry);
+        printed = counter(registry, "hwaas_worker_printed_total", "Hellos printed (lines written to stdout).");
+        suppressed = counter(registry, "hwaas_worker_duplicates_suppressed_total",
+                "Re-runs of hellos already printed, skipped by deduplication.");
+        reprinted = counter(registry, "hwaas_worker_reprinted_total",
+                "Hellos printed again after an interrupted run had claimed them: possible duplicates.");
+        deadLettered = counter(registry, "hwaas_worker_deadlettered_total",
+                "Payloads moved to the dead-letter list, by reason.", "reason");
+        failures = counter(registry, "hwaas_worker_failures_total",
+                "Failed Redis operations (retried) and output errors, by kind.", "kind");
+        recovered = counter(registry, "hwaas_worker_recovered_total",
+                "Jobs this worker returned to the queue from the in-flight lists of dead workers.");
+        deadLettersDropped = counter(registry, "hwaas_worker_deadletters_dropped_total",
+                "Oldest dead-letter entries dropped to keep the list within HWAAS_DEADLETTER_MAX, _MAX_BYTES and _MAX_AGE.");
+        deadLetterRefused = counter(registry, "hwaas_worker_deadletter_refused_total",
+                "Poison payloads moved out of the way although Redis refused their dead-letter entry.");
         latency = Histogram.builder().withoutExemplars().name("hwaas_print_latency_seconds")
                 .help("Time from a client's enqueue to the worker's print.")
                 .classicOnly().classicUpperBounds(LATENCY_BOUNDS).register(registry);
@@ -136,5 +133,15 @@ public final class WorkerMetrics {
             cumulative[i] = sum;
         }
         return cumulative;
+    }
+
+    /**
+     * The counters a worker publishes with each heartbeat for {@code status} and the latency
+     * benchmark, sampled now and stamped by {@code clock}. Called from the heartbeat thread only.
+     */
+    public WorkerSample sample(int threads, ServiceClock clock) {
+        long printedNow = printedTotal();
+        long[] buckets = latencyBuckets();
+        return new WorkerSample(printedNow, threads, clock.millis(), LATENCY_BOUNDS, buckets);
     }
 }
