@@ -12,6 +12,7 @@ import io.hwaas.common.testing.TestHellos;
 import io.hwaas.common.testing.TestRedis;
 import io.hwaas.ops.audit.Audit;
 import io.hwaas.worker.consume.DeadLetters;
+import io.hwaas.worker.job.Decoded;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -170,6 +171,28 @@ class ConsumeIT {
                     .isEqualTo(poison.substring(0, DeadLetters.PREFIX_BYTES));
             assertThat(jedis.lindex(KEYS.deadLetter(), 0).length()).as("entry size, bounded")
                     .isLessThan(DeadLetters.KEEP_WHOLE_BYTES);
+            assertThat(worker.worker.healthy()).as("worker healthy").isTrue();
+        }
+    }
+
+    @Test
+    void aPoisonOfTheLargestAllowedSizeWhoseReasonRepeatsItStallsNothing() throws Exception {
+        // 1 MiB, the largest HWAAS_MAX_PAYLOAD_BYTES allows, nearly all of it a class name the reason
+        // repeats: a detail kept whole would pass Redis' 1 MB argument limit and be refused for ever.
+        String head = "{\"class\":\"";
+        String tail = "\",\"args\":[\"x\"]}";
+        String poison = head + "N".repeat((1 << 20) - head.length() - tail.length()) + tail;
+        jedis.rpush(KEYS.queue(), poison);
+        TestHellos.enqueue(jedis, KEYS, "c-1-0", 1, 3);
+        try (RunningWorker worker = RunningWorker.start(redis.url(1), "HWAAS_MAX_PAYLOAD_BYTES", "1048576")) {
+            await("the hellos behind the poison printed").atMost(Duration.ofSeconds(10))
+                    .until(() -> worker.lines().size() >= 3);
+            await("acknowledged").atMost(Duration.ofSeconds(5)).until(() -> inflight() == 0);
+            JsonNode entry = JSON.readTree(jedis.lindex(KEYS.deadLetter(), 0));
+            assertThat(entry.path("reason").asText()).as("reason").isEqualTo("unknown_job");
+            assertThat(entry.path("length").asLong()).as("length").isEqualTo(1 << 20);
+            assertThat(entry.path("detail").asText()).as("detail, bounded").endsWith(" characters in all)")
+                    .hasSizeLessThanOrEqualTo(Decoded.Poison.MAX_DETAIL + 40);
             assertThat(worker.worker.healthy()).as("worker healthy").isTrue();
         }
     }

@@ -107,6 +107,34 @@ class RecoveryIT {
     }
 
     @Test
+    void aKeyOfTheWrongTypeStopsNoRecovery() throws Exception {
+        // A dead worker whose registration names a key that is not a list (something else wrote it),
+        // silent longest so the sweep meets it first; behind it a dead worker holding two hellos, and a
+        // list no registration names holding two more, which only the scan finds.
+        String junk = KEYS.inflight(Keys.consumer("junk-worker", 0));
+        jedis.set(junk, "not a list");
+        jedis.hset(KEYS.workerInflight("junk-worker"), junk, KEYS.queue());
+        jedis.zadd(KEYS.workers(), 1, "junk-worker");
+        String inflight = plantDeadWorker("dead-worker", 2, TestRedis.millis(jedis) - 60_000);
+        List<String> orphans = TestHellos.enqueue(jedis, KEYS, "c-1-0", 3, 4);
+        jedis.del(KEYS.queue());
+        String stranded = KEYS.inflight(Keys.consumer("swept-then-killed", 1));
+        jedis.rpush(stranded, orphans.toArray(new String[0]));
+
+        try (RunningWorker worker = RunningWorker.start(redis.url(1))) {
+            await("every hello printed").atMost(Duration.ofSeconds(20)).until(() -> worker.lines().size() == 4);
+            assertThat(jedis.exists(inflight, stranded)).as("recovered lists left").isZero();
+            assertThat(jedis.get(junk)).as("the wrong-typed key, left as it was").isEqualTo("not a list");
+            assertThat(worker.worker.healthy()).as("worker healthy").isTrue();
+            Audit.Report report = Audits.of(jedis, KEYS);
+            assertThat(report.printed()).as("printed").isEqualTo(4);
+            assertThat(report.verdict()).as("verdict: a key it cannot read may hold hellos")
+                    .isEqualTo(Audit.Verdict.UNKNOWN);
+            assertThat(report.unknown()).as("why").anyMatch(reason -> reason.startsWith(junk + ": a string"));
+        }
+    }
+
+    @Test
     void aWorkerDeclaredDeadRegistersAgainAtOnceAndLosesNothing() throws Exception {
         try (RunningWorker worker = RunningWorker.start(redis.url(1), "HWAAS_WORKER_THREADS", "1")) {
             TestHellos.enqueue(jedis, KEYS, "c-1-0", 1, 5);

@@ -28,7 +28,8 @@ import redis.clients.jedis.ScanResult;
  * Redis confirmed. A hello made and neither printed nor waiting (queued, in flight, held by a
  * live client) is lost. Where the audit cannot know, a container that vanished without stopping
  * (it may have held hellos it never reported), or one that stopped holding hellos in its ledger
- * on disk, it says so with an upper bound and the verdict is {@link Verdict#UNKNOWN}, never OK.
+ * on disk, or a key of the wrong type where a list of jobs should be, it says so with an upper
+ * bound and the verdict is {@link Verdict#UNKNOWN}, never OK.
  *
  * <p>It reads in pages and pipelines, and holds per client only compact ranges, so a backlog of
  * millions of hellos or a day of a thousand clients fits in a worker's heap. Candidates are
@@ -133,6 +134,8 @@ public final class Audit {
                 }
             }
         }
+        // A key that may hold hellos and cannot be read: never OK.
+        unknown.addAll(pending.unreadable);
         return new Report(clients.size(), tally.submitted, tally.printed, tally.lostUnprinted, tally.lostNeverSent,
                 tally.duplicates, pending.inFlight, pending.queued, pending.deadLettered, tally.deadLetteredHellos,
                 tally.waiting, tally.held, tally.atRisk, unknown.size(), lostIds,

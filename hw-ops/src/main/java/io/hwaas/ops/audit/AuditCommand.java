@@ -109,7 +109,7 @@ public final class AuditCommand extends OpsCommand {
         row(out, "dead-lettered", r.deadLettered(), r.deadLetteredHellos() == 0 ? "" : "  (" + r.deadLetteredHellos()
                 + " of them hellos: kept, not printed)");
         row(out, "unaccounted", r.atRisk(), r.unknownContainers() == 0 ? "" : "  (at most; " + r.unknownContainers()
-                + " client container(s) the audit cannot account for)");
+                + " client container(s) or key(s) the audit cannot account for)");
         if (!r.lostIds().isEmpty()) {
             out.println("  first lost hellos:");
             r.lostIds().forEach(id -> out.println("    " + Printable.of(id)));

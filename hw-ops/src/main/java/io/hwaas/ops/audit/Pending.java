@@ -9,17 +9,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hwaas.common.hello.Keys;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.ScanParams;
 import redis.clients.jedis.ScanResult;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Hellos still waiting somewhere: in the queue, in an in-flight list, or dead-lettered, per client
  * as {@link SeqRanges}. Read in pages and parsed with a streaming parser that looks only for the
- * hello's identity, so millions of queued hellos take seconds and little memory.
+ * hello's identity, so millions of queued hellos take seconds and little memory. A key of the
+ * wrong type where a list should be (something else wrote it) is not read but named in
+ * {@link #unreadable}: the audit cannot say what it holds.
  */
 final class Pending {
     private static final int PAGE = 10_000;
@@ -28,6 +32,8 @@ final class Pending {
 
     private final Map<String, SeqRanges> waiting = new HashMap<>();
     private final Map<String, SeqRanges> deadLetters = new HashMap<>();
+    /** The keys of the wrong type, each with what it is. */
+    final List<String> unreadable = new ArrayList<>();
     long queued;
     long inFlight;
     long deadLettered;
@@ -68,7 +74,17 @@ final class Pending {
     private long collect(Jedis jedis, String list, boolean deadLetterEntries) {
         long count = 0;
         for (long start = 0; ; start += PAGE) {
-            List<String> page = jedis.lrange(list, start, start + PAGE - 1);
+            List<String> page;
+            try {
+                page = jedis.lrange(list, start, start + PAGE - 1);
+            } catch (JedisDataException e) {
+                if (e.getMessage() == null || !e.getMessage().startsWith("WRONGTYPE")) {
+                    throw e;
+                }
+                unreadable.add(list + ": a " + jedis.type(list) + " where a list of jobs should be; not read (a"
+                        + " hello in it counts as lost, not waiting)");
+                return count;
+            }
             for (String item : page) {
                 String payload = deadLetterEntries ? payloadOf(item) : item;
                 if (payload != null) {

@@ -184,4 +184,23 @@ class AuditIT {
         assertThat(lost.exit()).as("made 15, printed 10, no ledger: " + lost.describe()).isEqualTo(1);
         assertThat(lost.out()).as("the table").contains("clients started in the last 1h", "LOST HELLOS");
     }
+
+    @Test
+    void keysOfTheWrongTypeWhereJobsShouldBeAreUnknownNeverOkNorAFailure() throws Exception {
+        String box = container("junk");
+        printed(box + "-0", 1, 10);
+        record(box, ClientRecord.STOPPED, 10, 10, TestRedis.millis(jedis), false);
+        String junk = KEYS.inflight(Keys.consumer("junk-worker", 0));
+        jedis.hset(junk, "not", "a list");
+        jedis.set(KEYS.queue(), "not a list");
+
+        Command.Result result = TestOps.run(redis.url(1), "audit");
+        assertThat(result.exit()).as("exit status, UNKNOWN: " + result.describe()).isEqualTo(4);
+        assertThat(result.out()).as("the table names each key and why").contains(
+                junk + ": a hash where a list of jobs should be", KEYS.queue() + ": a string where", "UNKNOWN");
+        Audit.Report report = audit();
+        assertThat(report.printed()).as("printed, read all the same").isEqualTo(10);
+        assertThat(report.lost()).as("lost").isZero();
+        assertThat(report.verdict()).as("verdict").isEqualTo(Audit.Verdict.UNKNOWN);
+    }
 }

@@ -12,10 +12,12 @@ import io.hwaas.worker.metrics.WorkerMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -103,13 +105,11 @@ public final class Heartbeat {
                         + " its in-flight jobs went back to the queue. Registered again.", worker, deadAfter.toMillis());
             }
             if (gate.open()) {
-                session.once("recovering jobs of dead workers", jedis -> {
-                    if (beat.pastDeadAfter() > 0) {
-                        recovery.sweepDead(jedis);
-                    }
-                    recovery.requeueUnowned(jedis);
-                    return null;
-                });
+                // Two steps, each on its own: an error in the sweep must not stop the scan that backs it up.
+                if (beat.pastDeadAfter() > 0) {
+                    recoveryStep("recovering jobs of dead workers", recovery::sweepDead);
+                }
+                recoveryStep("scanning for in-flight lists whose owner is not alive", recovery::requeueUnowned);
             }
         } catch (JedisException e) {
             redisReachable = false;
@@ -122,6 +122,21 @@ public final class Heartbeat {
             return Duration.ZERO;
         }
         return Duration.ofNanos(wait);
+    }
+
+    /**
+     * One recovery step. An error Redis answers (the session logs and counts it) does not stop the
+     * next step; a lost connection ends the beat, as before.
+     */
+    private void recoveryStep(String what, Consumer<Jedis> step) {
+        try {
+            session.once(what, jedis -> {
+                step.accept(jedis);
+                return null;
+            });
+        } catch (JedisDataException e) {
+            // Logged by the session; the next step runs all the same.
+        }
     }
 
     /** Whether the last heartbeat reached Redis: a consumer that makes no progress while it does is stuck. */

@@ -5,6 +5,9 @@ import io.hwaas.common.time.ServiceClock;
 import io.hwaas.runtime.Printable;
 import io.hwaas.worker.metrics.WorkerMetrics;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
@@ -26,10 +29,15 @@ import redis.clients.jedis.params.SetParams;
  *       declared it dead and before it could register again.
  *   <li>{@link #retire}: a stopping worker hands back what it could not finish.
  * </ul>
+ *
+ * <p>A key of the wrong type where a registration, in-flight list or queue should be (something
+ * else wrote it) is quarantined: left as it is, logged once, and the recovery of the rest goes on.
  */
 final class Recovery {
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
     private static final Duration SCAN_EVERY = Duration.ofSeconds(10);
+    /** Quarantined keys remembered, so each is logged once; beyond this many, the rest are not logged. */
+    private static final int QUARANTINE_LOGGED = 10_000;
 
     private final String worker;
     private final Keys keys;
@@ -38,6 +46,7 @@ final class Recovery {
     private final SweepScript sweep;
     private final RequeueScript requeue;
     private final ServiceClock clock;
+    private final Set<String> quarantined = ConcurrentHashMap.newKeySet();
     private long lastScanNanos;
 
     Recovery(String worker, Keys keys, Duration deadAfter, WorkerMetrics metrics, ServiceClock clock) {
@@ -54,6 +63,7 @@ final class Recovery {
     /** Returns the jobs of every worker past dead-after to the queue; logs each one declared dead. */
     void sweepDead(Jedis jedis) {
         SweepScript.Swept swept = sweep.dead(jedis);
+        quarantine(swept.wrongType());
         if (!swept.removed().isEmpty()) {
             metrics.recovered(swept.jobs());
             for (String dead : swept.removed()) {
@@ -85,7 +95,11 @@ final class Recovery {
                 String owner = consumer == null ? null : Keys.workerOf(consumer);
                 // Lists of other naming (a plain Jesque worker's) are not ours to judge.
                 if (owner != null && !owner.equals(worker)) {
-                    long moved = requeue.run(jedis, list, owner);
+                    RequeueScript.Requeued requeued = requeue.run(jedis, list, owner);
+                    long moved = requeued.jobs();
+                    if (requeued.wrongType() != null) {
+                        quarantine(List.of(requeued.wrongType()));
+                    }
                     if (moved > 0) {
                         metrics.recovered(moved);
                         LOG.warn("Returned {} job(s) from {}, whose worker {} is not alive, to the head of {}", moved,
@@ -99,9 +113,22 @@ final class Recovery {
 
     /** Hands back this worker's own leftovers and removes its registration. */
     void retire(Jedis jedis) {
-        long jobs = sweep.retire(jedis, worker).jobs();
+        SweepScript.Swept swept = sweep.retire(jedis, worker);
+        quarantine(swept.wrongType());
+        long jobs = swept.jobs();
         if (jobs > 0) {
             LOG.warn("Returned {} job(s) this worker could not finish to the head of {}", jobs, keys.queue());
+        }
+    }
+
+    /** Logs each key of the wrong type once: recovery left it as it is and went on with the rest. */
+    private void quarantine(List<String> wrongType) {
+        for (String key : wrongType) {
+            if (quarantined.size() < QUARANTINE_LOGGED && quarantined.add(key)) {
+                LOG.error("Left {} as it is: a key of the wrong type (something else wrote it) where recovery expects"
+                        + " a registration hash or a list of jobs; any jobs in it are not recovered until an operator"
+                        + " removes or repairs it. Recovery of the others goes on.", Printable.of(key));
+            }
         }
     }
 }

@@ -10,6 +10,15 @@ import redis.clients.jedis.Jedis;
 final class RequeueScript {
     private static final LuaScript SCRIPT = LuaScript.load(RequeueScript.class, "requeue.lua");
 
+    /**
+     * The reply.
+     *
+     * @param jobs jobs returned to the head of the queue
+     * @param wrongType the list or queue left as it was because it is not a list, or {@code null}
+     */
+    record Requeued(long jobs, String wrongType) {
+    }
+
     private final Keys keys;
     private final String deadAfterMillis;
 
@@ -21,9 +30,12 @@ final class RequeueScript {
     /**
      * Returns the jobs of {@code inflight} to the head of the queue if {@code owner} is not alive.
      *
-     * @return the jobs returned
+     * Nothing moves when either key is of the wrong type.
      */
-    long run(Jedis jedis, String inflight, String owner) {
-        return (Long) SCRIPT.run(jedis, List.of(keys.workers(), inflight, keys.queue()), List.of(deadAfterMillis, owner));
+    Requeued run(Jedis jedis, String inflight, String owner) {
+        List<?> reply = (List<?>) SCRIPT.run(jedis, List.of(keys.workers(), inflight, keys.queue()),
+                List.of(deadAfterMillis, owner));
+        String wrongType = (String) reply.get(1);
+        return new Requeued((Long) reply.get(0), wrongType.isEmpty() ? null : wrongType);
     }
 }

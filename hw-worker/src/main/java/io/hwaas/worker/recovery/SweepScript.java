@@ -15,8 +15,11 @@ final class SweepScript {
      *
      * @param jobs jobs returned to the head of their queues
      * @param removed the workers whose registration was removed
+     * @param wrongType keys left as they were because they are of the wrong type (a registration
+     *     that is not a hash, an in-flight list or queue that is not a list): their jobs, if any,
+     *     stay where they are
      */
-    record Swept(long jobs, List<String> removed) {
+    record Swept(long jobs, List<String> removed, List<String> wrongType) {
     }
 
     private final List<String> keys;
@@ -43,6 +46,6 @@ final class SweepScript {
     private Swept run(Jedis jedis, String only) {
         List<Object> reply = (List<Object>) SCRIPT.run(jedis, keys,
                 List.of(deadAfterMillis, registration[0], registration[1], only));
-        return new Swept((Long) reply.get(0), (List<String>) reply.get(1));
+        return new Swept((Long) reply.get(0), (List<String>) reply.get(1), (List<String>) reply.get(2));
     }
 }

@@ -4,17 +4,24 @@
 -- was still handing it a job, then killed before it could register again). Java side: RequeueScript.
 -- KEYS: workers (sorted set, Redis ms), inflight, queue
 -- ARGV: deadAfter (ms), owner (the list's worker)
--- Returns the number of jobs requeued.
+-- Returns {jobs requeued, ''}, or {0, key} when the list or the queue is of the wrong type
+-- (something else wrote the key): nothing is moved, and the key is left as it is.
 local workers, inflight, queue = KEYS[1], KEYS[2], KEYS[3]
 local deadAfter, owner = tonumber(ARGV[1]), ARGV[2]
 local time = redis.call('TIME')
 local now = time[1] * 1000 + math.floor(time[2] / 1000)
 local score = redis.call('ZSCORE', workers, owner)
 if score and tonumber(score) > now - deadAfter then
-  return 0
+  return {0, ''}
+end
+for _, key in ipairs({inflight, queue}) do
+  local actual = redis.call('TYPE', key)['ok']
+  if actual ~= 'list' and actual ~= 'none' then
+    return {0, key}
+  end
 end
 local moved = 0
 while redis.call('LMOVE', inflight, queue, 'RIGHT', 'LEFT') do
   moved = moved + 1
 end
-return moved
+return {moved, ''}

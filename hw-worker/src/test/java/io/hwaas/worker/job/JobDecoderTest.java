@@ -205,4 +205,19 @@ class JobDecoderTest {
             assertPoison("'" + payload + "'", payload, PoisonReason.MALFORMED_JSON);
         }
     }
+
+    @Test
+    void aDetailThatRepeatsTheInputIsBounded() {
+        // The largest payload HWAAS_MAX_PAYLOAD_BYTES allows, nearly all of it a class name the reason repeats.
+        JobDecoder roomy = new JobDecoder(1 << 20, MAX_ARG);
+        String name = "N".repeat((1 << 20) - 100);
+        Decoded.Poison poison = (Decoded.Poison) roomy.decode("{\"class\":\"" + name + "\",\"args\":[\"x\"]}");
+        assertThat(poison.reason()).as("reason").isEqualTo(PoisonReason.UNKNOWN_JOB);
+        assertThat(poison.detail()).as("detail: its start, an ellipsis and the length in all")
+                .startsWith("unknown job 'NNN").contains("\u2026 (").endsWith(" characters in all)")
+                .hasSizeLessThanOrEqualTo(Decoded.Poison.MAX_DETAIL + 40);
+        String surrogates = "\ud83d\ude00".repeat(Decoded.Poison.MAX_DETAIL);
+        assertThat(new Decoded.Poison(PoisonReason.BAD_ARGUMENTS, "x" + surrogates).detail())
+                .as("never cut inside a surrogate pair").doesNotContain("\ud83d\u2026");
+    }
 }

@@ -52,12 +52,12 @@ class RecoveryScriptsIT {
 
         SweepScript.Swept swept = new SweepScript(KEYS, DEAD_AFTER).dead(jedis);
 
-        assertThat(swept).as("swept").isEqualTo(new SweepScript.Swept(2, List.of("dead")));
+        assertThat(swept).as("swept").isEqualTo(new SweepScript.Swept(2, List.of("dead"), List.of()));
         assertThat(jedis.lrange(KEYS.queue(), 0, -1)).as("queue: recovered jobs first, in order")
                 .containsExactly("a", "b", "c");
         assertThat(jedis.zscore(KEYS.workers(), "alive")).as("a live worker stays").isNotNull();
         assertThat(new SweepScript(KEYS, DEAD_AFTER).dead(jedis)).as("a second sweep")
-                .isEqualTo(new SweepScript.Swept(0, List.of()));
+                .isEqualTo(new SweepScript.Swept(0, List.of(), List.of()));
     }
 
     @Test
@@ -66,7 +66,7 @@ class RecoveryScriptsIT {
         jedis.rpush(inflight("w-1"), "a");
 
         assertThat(new SweepScript(KEYS, DEAD_AFTER).retire(jedis, "w-1")).as("retired")
-                .isEqualTo(new SweepScript.Swept(1, List.of("w-1")));
+                .isEqualTo(new SweepScript.Swept(1, List.of("w-1"), List.of()));
         assertThat(jedis.zscore(KEYS.workers(), "w-1")).as("registration").isNull();
         assertThat(jedis.lrange(KEYS.queue(), 0, -1)).as("queue").containsExactly("a");
     }
@@ -78,8 +78,41 @@ class RecoveryScriptsIT {
         jedis.rpush(inflight("alive"), "a");
         jedis.rpush(inflight("gone"), "b", "c");
 
-        assertThat(requeue.run(jedis, inflight("alive"), "alive")).as("jobs of a live owner requeued").isZero();
-        assertThat(requeue.run(jedis, inflight("gone"), "gone")).as("jobs of a gone owner requeued").isEqualTo(2);
+        assertThat(requeue.run(jedis, inflight("alive"), "alive").jobs()).as("jobs of a live owner requeued").isZero();
+        assertThat(requeue.run(jedis, inflight("gone"), "gone")).as("jobs of a gone owner requeued")
+                .isEqualTo(new RequeueScript.Requeued(2, null));
         assertThat(jedis.lrange(KEYS.queue(), 0, -1)).as("queue").containsExactly("b", "c");
+    }
+
+    @Test
+    void keysOfTheWrongTypeAreLeftAndNamedAndTheRestIsRecovered() {
+        // Dead workers silent since 1 and 2 (on Redis' clock): the sweep meets the malformed ones first.
+        jedis.set(KEYS.workerInflight("not-a-hash"), "x");
+        jedis.zadd(KEYS.workers(), 1, "not-a-hash");
+        jedis.set(inflight("not-a-list"), "x");
+        jedis.hset(KEYS.workerInflight("not-a-list"), inflight("not-a-list"), KEYS.queue());
+        jedis.zadd(KEYS.workers(), 1, "not-a-list");
+        jedis.rpush(inflight("dead"), "a", "b");
+        jedis.hset(KEYS.workerInflight("dead"), inflight("dead"), KEYS.queue());
+        jedis.zadd(KEYS.workers(), 2, "dead");
+
+        SweepScript.Swept swept = new SweepScript(KEYS, DEAD_AFTER).dead(jedis);
+
+        assertThat(swept.jobs()).as("jobs recovered").isEqualTo(2);
+        assertThat(swept.removed()).as("workers removed").containsExactlyInAnyOrder("not-a-hash", "not-a-list", "dead");
+        assertThat(swept.wrongType()).as("keys left for their type")
+                .containsExactlyInAnyOrder(KEYS.workerInflight("not-a-hash"), inflight("not-a-list"));
+        assertThat(jedis.get(inflight("not-a-list"))).as("the wrong-typed list, left as it was").isEqualTo("x");
+        assertThat(jedis.lrange(KEYS.queue(), 0, -1)).as("queue").containsExactly("a", "b");
+
+        RequeueScript requeue = new RequeueScript(KEYS, DEAD_AFTER);
+        assertThat(requeue.run(jedis, inflight("not-a-list"), "not-a-list")).as("the scan meeting it")
+                .isEqualTo(new RequeueScript.Requeued(0, inflight("not-a-list")));
+        jedis.rpush(inflight("gone"), "c");
+        jedis.del(KEYS.queue());
+        jedis.sadd(KEYS.queue(), "not a list");
+        assertThat(requeue.run(jedis, inflight("gone"), "gone")).as("a queue of the wrong type")
+                .isEqualTo(new RequeueScript.Requeued(0, KEYS.queue()));
+        assertThat(jedis.lrange(inflight("gone"), 0, -1)).as("the jobs stay where they are").containsExactly("c");
     }
 }
