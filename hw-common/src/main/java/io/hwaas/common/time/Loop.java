@@ -11,9 +11,17 @@ import org.slf4j.LoggerFactory;
  * {@link Waiter}, so a wake or a stop cuts the wait short), then run one step, which says how
  * long to wait before the next. A step's unexpected failure is logged and the loop goes on after
  * {@link #AFTER_FAILURE}, unless the owner takes it ({@link #onCrash}): then the loop ends and the
- * owner decides (a worker stops).
+ * owner decides (a worker stops). Immutable: {@link #startingAfter}, {@link #onCrash} and
+ * {@link #finallyRun} return a changed copy.
+ *
+ * @param name names the loop in log lines
+ * @param running turns false when the loop should end; checked before each step
+ * @param firstWait how long to wait before the first step
+ * @param crash takes a step's unexpected failure and ends the loop; {@code null}: log it and go on
+ * @param last runs once the loop has ended, however it ended
  */
-public final class Loop implements Runnable {
+public record Loop(String name, BooleanSupplier running, Waiter waiter, Step step, Duration firstWait,
+        Consumer<Throwable> crash, Runnable last) implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Loop.class);
     /** How long a loop that survived a failure waits before its next step. */
     public static final Duration AFTER_FAILURE = Duration.ofSeconds(1);
@@ -24,31 +32,9 @@ public final class Loop implements Runnable {
         Duration run() throws InterruptedException;
     }
 
-    private final String name;
-    private final BooleanSupplier running;
-    private final Waiter waiter;
-    private final Step step;
-    private final Duration firstWait;
-    private final Consumer<Throwable> crash;
-    private final Runnable last;
-
-    /**
-     * @param name names the loop in log lines
-     * @param running turns false when the loop should end; checked before each step
-     */
+    /** A loop that starts at once, logs a failing step and goes on, and runs nothing at its end. */
     public Loop(String name, BooleanSupplier running, Waiter waiter, Step step) {
         this(name, running, waiter, step, Duration.ZERO, null, () -> { });
-    }
-
-    private Loop(String name, BooleanSupplier running, Waiter waiter, Step step, Duration firstWait,
-            Consumer<Throwable> crash, Runnable last) {
-        this.name = name;
-        this.running = running;
-        this.waiter = waiter;
-        this.step = step;
-        this.firstWait = firstWait;
-        this.crash = crash;
-        this.last = last;
     }
 
     /** The same loop, waiting {@code wait} before its first step. */
