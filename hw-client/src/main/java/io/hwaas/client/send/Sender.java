@@ -188,22 +188,27 @@ public final class Sender implements Runnable {
             if (total == 0) {
                 return;
             }
-            Pipeline pipeline = jedis.pipelined();
-            for (int i = 0; i < sources.size(); i++) {
-                long first = batches.get(i)[0];
-                Outbox source = sources.get(i);
-                for (long seq = first; seq < first + batches.get(i)[1]; seq++) {
-                    long due = source.dueMicros(seq);
-                    if (due < 0) {
-                        source.writer().write(pipeline, seq);
-                    } else {
-                        source.writer().write(pipeline, seq, Hello.MESSAGE, due);
+            try {
+                Pipeline pipeline = jedis.pipelined();
+                for (int i = 0; i < sources.size(); i++) {
+                    long first = batches.get(i)[0];
+                    Outbox source = sources.get(i);
+                    for (long seq = first; seq < first + batches.get(i)[1]; seq++) {
+                        long due = source.dueMicros(seq);
+                        if (due < 0) {
+                            source.writer().write(pipeline, seq);
+                        } else {
+                            source.writer().write(pipeline, seq, Hello.MESSAGE, due);
+                        }
                     }
                 }
+                replication.sync(pipeline);
+            } catch (RuntimeException e) {
+                sources.forEach(Outbox::release);
+                throw e;
             }
-            replication.sync(pipeline);
             for (int i = 0; i < sources.size(); i++) {
-                sources.get(i).remove(batches.get(i)[1]);
+                sources.get(i).confirm(batches.get(i)[0], batches.get(i)[1]);
             }
             metrics.submitted((int) total);
             if (firstSend.getCount() > 0) {
@@ -232,7 +237,7 @@ public final class Sender implements Runnable {
         for (int k = 0; k < n && total < perRound; k++) {
             int index = Math.floorMod(cursor + k, n);
             Outbox outbox = outboxes.get(index);
-            long[] held = outbox.peek(Math.min(perClient, perRound - total));
+            long[] held = outbox.take(Math.min(perClient, perRound - total));
             if (held[1] > 0) {
                 sources.add(outbox);
                 batches.add(held);
