@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 
 /**
@@ -66,6 +67,7 @@ public final class Ledger implements AutoCloseable {
     private final String container;
     private final int clients;
     private final long intervalMillis;
+    private final AtomicLong forced = new AtomicLong();
 
     private Ledger(Path file, FileChannel channel, FileLock lock, MappedByteBuffer map, String container, int clients,
             long intervalMillis) {
@@ -275,6 +277,12 @@ public final class Ledger implements AutoCloseable {
     /** Writes what was recorded through to the disk. */
     public void force() {
         map.force();
+        forced.incrementAndGet();
+    }
+
+    /** How many times {@link #force} has run. */
+    long forced() {
+        return forced.get();
     }
 
     /** Releases the lock, keeping the file: what it holds waits for a container to adopt it. */
