@@ -3,6 +3,10 @@ package io.hwaas.client.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.hwaas.common.hello.Keys;
 import io.hwaas.common.hello.Names;
 import io.hwaas.common.time.ServiceClock;
@@ -15,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class LedgerTest {
     private static final long NOW = System.currentTimeMillis();
@@ -176,7 +181,21 @@ class LedgerTest {
         Path file = ledger(60_000, 1, 1_000_000_000_000L);
         Adoption adoption = new Adoption(dir, "me", new Keys("resque", "hello"), Duration.ofHours(24),
                 ServiceClock.system());
-        assertThat(adoption.adopt()).as("outboxes adopted").isEmpty();
+        Logger logger = (Logger) LoggerFactory.getLogger(Adoption.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try {
+            assertThat(adoption.adopt()).as("outboxes adopted").isEmpty();
+            assertThat(adoption.adopt()).as("outboxes adopted on the next look").isEmpty();
+        } finally {
+            logger.detachAppender(events);
+        }
+        assertThat(events.list).as("logged once, naming the file and the field").singleElement().satisfies(e -> {
+            assertThat(e.getLevel()).as("level").isEqualTo(Level.ERROR);
+            assertThat(e.getFormattedMessage()).as("message").contains("host-abc.ledger", "client 0 made",
+                    "host-abc.ledger.bad");
+        });
         assertThat(Files.exists(file)).as("the ledger, renamed").isFalse();
         assertThat(Files.readAllBytes(dir.resolve("host-abc.ledger.bad"))).as("set aside, whole").hasSize(128 + 16);
         assertThat(Ledger.others(dir, "me")).as("ledgers left to adopt").isEmpty();
