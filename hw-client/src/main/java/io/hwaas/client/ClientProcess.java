@@ -48,7 +48,7 @@ public final class ClientProcess {
         if (config.ledgerDir() != null) {
             try {
                 ledger = Ledger.create(config.ledgerDir(), container, config.clientsPerContainer(),
-                        config.interval().toMillis());
+                        config.interval().toMillis(), start, config.bufferCapacity());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the ledger in " + config.ledgerDir(), e);
             }

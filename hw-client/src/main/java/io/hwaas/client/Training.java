@@ -30,7 +30,7 @@ final class Training {
         for (long seq = held[0]; seq < held[0] + held[1]; seq++) {
             Hello.encode(Hello.MESSAGE, new Hello.Meta(outbox.client(), seq, Hello.nowMicros()));
         }
-        outbox.remove(1);
+        outbox.confirm(held[0], 1);
 
         // The shape of the schedule's and the sender's threads.
         AtomicInteger steps = new AtomicInteger();

@@ -139,9 +139,9 @@ public final class Ticker {
         liveness.beat();
         for (Outbox outbox : due) {
             metrics.tick();
-            long dropped = outbox.add();
-            if (dropped > 0) {
-                overflowedOne(outbox, dropped);
+            Outbox.Drop dropped = outbox.add();
+            for (long k = 0; k < dropped.count(); k++) {
+                overflowedOne(outbox, dropped.first() + k);
             }
         }
         sender.wake();

@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
@@ -34,6 +36,8 @@ final class Adoption {
     private final Duration auditTtl;
     private final ServiceClock clock;
     private final List<Adopted> adopted = new ArrayList<>();
+    /** Rejected ledgers already logged, so that one that cannot be renamed is not logged every time. */
+    private final Set<String> quarantined = new HashSet<>();
 
     Adoption(Path dir, String own, Keys keys, Duration auditTtl, ServiceClock clock) {
         this.dir = dir;
@@ -58,7 +62,7 @@ final class Adoption {
                 continue;
             }
             try {
-                Ledger ledger = Ledger.adopt(file);
+                Ledger ledger = Ledger.adopt(file, clock.millis());
                 if (ledger == null) {
                     continue;
                 }
@@ -74,11 +78,33 @@ final class Adoption {
                 found.addAll(outboxes);
                 LOG.info("Adopted the ledger of client container {}, which is gone: re-sending the {} hello(s) it held",
                         Printable.of(ledger.container()), held);
+            } catch (Ledger.Corrupt e) {
+                quarantine(file, e);
             } catch (IOException | RuntimeException e) {
                 LOG.warn("Cannot adopt the ledger {}: {}", Printable.of(file.toString()), e.getMessage());
             }
         }
         return found;
+    }
+
+    /**
+     * Sets a ledger that failed a check aside, never adopting it: re-sending absurd numbers would
+     * flood Redis, and the audit would believe them. Logged once: renamed, it is not read again.
+     */
+    private void quarantine(Path file, Ledger.Corrupt e) {
+        String name = file.getFileName().toString();
+        if (!quarantined.add(name)) {
+            return;
+        }
+        try {
+            Path aside = Ledger.quarantine(file);
+            LOG.error("Rejected the ledger {}, not adopted, renamed to {}: {}. The hellos it held are not re-sent;"
+                    + " the audit reports its container as it last reported", Printable.of(name),
+                    Printable.of(aside.getFileName().toString()), Printable.of(e.getMessage()));
+        } catch (IOException moving) {
+            LOG.error("Rejected the ledger {}, not adopted ({}), and cannot rename it aside: {}", Printable.of(name),
+                    Printable.of(e.getMessage()), Printable.of(String.valueOf(moving.getMessage())));
+        }
     }
 
     /**

@@ -9,6 +9,10 @@ import io.hwaas.common.hello.HelloWriter;
  * memory for it. Bounded all the same: beyond {@code capacity} the oldest is dropped and
  * reported, because a hello held for ever would outlive its audit record. A {@link Ledger}, when
  * there is one, mirrors the two numbers on disk.
+ *
+ * <p>While the oldest are in a round trip ({@link #take}), a full outbox drops nothing: the drop
+ * waits for the round trip's outcome, so that only hellos never sent are dropped and reported.
+ * Confirmed, they leave and make room; failed ({@link #release}), the next tick drops the excess.
  */
 public final class Outbox {
     private final String client;
@@ -17,6 +21,8 @@ public final class Outbox {
     private final Ledger.Slot slot;
     private long made;
     private long firstHeld = 1;
+    /** How many of the oldest held are in a round trip, 0 when none. */
+    private long sending;
     private long firstDueMicros = -1;
     private long intervalMicros;
 
@@ -62,17 +68,25 @@ public final class Outbox {
         return writer;
     }
 
+    /** Hellos dropped to make room: {@code first..first+count-1}. */
+    public record Drop(long first, long count) {
+        static final Drop NONE = new Drop(0, 0);
+    }
+
     /**
      * Makes the next hello: on disk first, so that a crash right after still leaves it on record.
+     * Beyond the capacity the oldest are dropped, unless they are in a round trip.
      *
-     * @return the sequence number dropped to make room, or 0
+     * @return the hellos dropped to make room
      */
-    public synchronized long add() {
-        long dropped = 0;
-        if (made - firstHeld + 1 >= capacity) {
-            dropped = firstHeld++;
-        }
+    public synchronized Drop add() {
         made++;
+        Drop dropped = Drop.NONE;
+        long excess = made - firstHeld + 1 - capacity;
+        if (excess > 0 && sending == 0) {
+            dropped = new Drop(firstHeld, excess);
+            firstHeld += excess;
+        }
         if (slot != null) {
             slot.record(firstHeld, made);
         }
@@ -84,9 +98,25 @@ public final class Outbox {
         return new long[] {firstHeld, Math.min(max, made - firstHeld + 1)};
     }
 
-    /** Forgets the {@code n} oldest hellos, once Redis has confirmed them. */
-    public synchronized void remove(long n) {
-        firstHeld += Math.min(n, made - firstHeld + 1);
+    /** As {@link #peek}, marking them as in a round trip until {@link #confirm} or {@link #release}. */
+    synchronized long[] take(int max) {
+        long[] held = peek(max);
+        sending = held[1];
+        return held;
+    }
+
+    /** The round trip failed: what it carried is held as before, and may be dropped again. */
+    synchronized void release() {
+        sending = 0;
+    }
+
+    /**
+     * Forgets hellos {@code first..first+n-1} once Redis has confirmed them: by number, not by
+     * count, so that hellos made or dropped meanwhile are never mistaken for them.
+     */
+    public synchronized void confirm(long first, long n) {
+        firstHeld = Math.max(firstHeld, Math.min(first + n, made + 1));
+        sending = 0;
         if (slot != null) {
             slot.record(firstHeld, made);
         }

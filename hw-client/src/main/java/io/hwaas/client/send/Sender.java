@@ -37,8 +37,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * schedule keeps ticking into the outboxes meanwhile. A send whose reply was lost is sent again;
  * the workers' deduplication makes that harmless.
  *
- * <p>Once a second it reports to the audit ({@link Reports}), forces the ledger to disk, and
- * looks for ledgers of dead containers to adopt ({@link Adoption}).
+ * <p>Once a second it reports to the audit ({@link Reports}) and looks for ledgers of dead
+ * containers to adopt ({@link Adoption}). It forces its ledger to disk once a second whether
+ * Redis answers or not: during an outage the ledger is the only record of what is held.
  */
 public final class Sender implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
@@ -83,6 +84,7 @@ public final class Sender implements Runnable {
     private int start;
     private long lastReportNanos;
     private long lastAdoptNanos;
+    private long lastForceNanos;
 
     public Sender(List<Outbox> outboxes, CommonConfig common, RedisConnector connector, ClientMetrics metrics,
             Identity identity, Liveness liveness, Ledgers ledgers) {
@@ -95,6 +97,7 @@ public final class Sender implements Runnable {
         this.ledger = ledgers.own();
         this.clock = common.clock();
         this.lastAdoptNanos = clock.nanoTime() - ADOPT_EVERY_NANOS;
+        this.lastForceNanos = clock.nanoTime() - REPORT_EVERY_NANOS;
         this.adoption = ledgers.dir() == null ? null
                 : new Adoption(ledgers.dir(), identity.container(), keys, common.auditTtl(), clock);
         this.reports = new Reports(keys, common.auditTtl());
@@ -102,7 +105,10 @@ public final class Sender implements Runnable {
         this.liveness = liveness;
         this.session = RedisSession.to(connector, "client " + identity.container()).role("sender")
                 .clock(clock)
-                .whileWaiting(liveness::beat)
+                .whileWaiting(() -> {
+                    liveness.beat();
+                    forceLedgerIfDue();
+                })
                 .onConnect(jedis -> {
                     jedis.sadd(keys.queues(), keys.queueName());
                     // Redis may have restarted without our bitmaps' TTLs: set them again on the next send.
@@ -163,6 +169,7 @@ public final class Sender implements Runnable {
             });
             liveness.beat();
         } catch (JedisException e) {
+            forceLedgerIfDue();
             session.pause(this::keepTrying);
         } catch (RuntimeException e) {
             session.close();
@@ -188,22 +195,27 @@ public final class Sender implements Runnable {
             if (total == 0) {
                 return;
             }
-            Pipeline pipeline = jedis.pipelined();
-            for (int i = 0; i < sources.size(); i++) {
-                long first = batches.get(i)[0];
-                Outbox source = sources.get(i);
-                for (long seq = first; seq < first + batches.get(i)[1]; seq++) {
-                    long due = source.dueMicros(seq);
-                    if (due < 0) {
-                        source.writer().write(pipeline, seq);
-                    } else {
-                        source.writer().write(pipeline, seq, Hello.MESSAGE, due);
+            try {
+                Pipeline pipeline = jedis.pipelined();
+                for (int i = 0; i < sources.size(); i++) {
+                    long first = batches.get(i)[0];
+                    Outbox source = sources.get(i);
+                    for (long seq = first; seq < first + batches.get(i)[1]; seq++) {
+                        long due = source.dueMicros(seq);
+                        if (due < 0) {
+                            source.writer().write(pipeline, seq);
+                        } else {
+                            source.writer().write(pipeline, seq, Hello.MESSAGE, due);
+                        }
                     }
                 }
+                replication.sync(pipeline);
+            } catch (RuntimeException e) {
+                sources.forEach(Outbox::release);
+                throw e;
             }
-            replication.sync(pipeline);
             for (int i = 0; i < sources.size(); i++) {
-                sources.get(i).remove(batches.get(i)[1]);
+                sources.get(i).confirm(batches.get(i)[0], batches.get(i)[1]);
             }
             metrics.submitted((int) total);
             if (firstSend.getCount() > 0) {
@@ -232,7 +244,7 @@ public final class Sender implements Runnable {
         for (int k = 0; k < n && total < perRound; k++) {
             int index = Math.floorMod(cursor + k, n);
             Outbox outbox = outboxes.get(index);
-            long[] held = outbox.peek(Math.min(perClient, perRound - total));
+            long[] held = outbox.take(Math.min(perClient, perRound - total));
             if (held[1] > 0) {
                 sources.add(outbox);
                 batches.add(held);
@@ -251,13 +263,20 @@ public final class Sender implements Runnable {
         lastReportNanos = now;
         reports.report(jedis, identity.container(), identity.member(), identity.intervalMillis(), ClientRecord.RUNNING, own,
                 ledger != null);
-        if (ledger != null) {
-            ledger.force();
-        }
+        forceLedgerIfDue();
         if (adoption != null && now - lastAdoptNanos >= ADOPT_EVERY_NANOS) {
             lastAdoptNanos = now;
             outboxes.addAll(adoption.adopt());
             adoption.settle(jedis, reports, outboxes);
+        }
+    }
+
+    /** Writes the ledger through to the disk, at most once a second (on the sender's thread only). */
+    private void forceLedgerIfDue() {
+        long now = clock.nanoTime();
+        if (ledger != null && now - lastForceNanos >= REPORT_EVERY_NANOS) {
+            lastForceNanos = now;
+            ledger.force();
         }
     }
 

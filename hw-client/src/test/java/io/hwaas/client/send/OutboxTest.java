@@ -17,11 +17,16 @@ class OutboxTest {
                 ServiceClock.system()), null);
     }
 
+    /** Confirms the {@code n} oldest, as a round trip that sent them. */
+    private static void remove(Outbox outbox, long n) {
+        outbox.confirm(outbox.peek(Integer.MAX_VALUE)[0], n);
+    }
+
     @Test
     void sequenceNumbersStartAtOneWithoutGaps() {
         Outbox outbox = outbox(100);
         for (int i = 0; i < 10; i++) {
-            assertThat(outbox.add()).as("nothing dropped below capacity").isZero();
+            assertThat(outbox.add().count()).as("nothing dropped below capacity").isZero();
         }
         assertThat(outbox.peek(100)).as("1..10: first 1, ten of them").containsExactly(1, 10);
         assertThat(outbox.made()).as("made").isEqualTo(10);
@@ -33,7 +38,7 @@ class OutboxTest {
         Outbox outbox = outbox(100);
         outbox.add();
         outbox.add();
-        outbox.remove(2);
+        remove(outbox, 2);
         outbox.add();
         assertThat(outbox.peek(10)).as("numbering is not reset when emptied").containsExactly(3, 1);
         assertThat(outbox.settled()).as("settled").isEqualTo(2);
@@ -63,11 +68,11 @@ class OutboxTest {
         for (int i = 0; i < 5; i++) {
             outbox.add();
         }
-        outbox.remove(2);
+        remove(outbox, 2);
         assertThat(outbox.peek(10)).as("3..5 left").containsExactly(3, 3);
-        outbox.remove(10);
+        remove(outbox, 10);
         assertThat(outbox.size()).as("removing more than held empties it").isZero();
-        outbox.remove(1);
+        remove(outbox, 1);
         assertThat(outbox.size()).as("removing from empty is harmless").isZero();
         assertThat(outbox.settled()).as("settled = made").isEqualTo(5);
     }
@@ -78,10 +83,10 @@ class OutboxTest {
         outbox.add();
         outbox.add();
         outbox.add();
-        assertThat(outbox.add()).as("the oldest is dropped").isEqualTo(1);
+        assertThat(outbox.add()).as("the oldest is dropped").isEqualTo(new Outbox.Drop(1, 1));
         assertThat(outbox.size()).as("still at capacity").isEqualTo(3);
         assertThat(outbox.peek(10)).as("newest three kept").containsExactly(2, 3);
-        assertThat(outbox.add()).as("next drop").isEqualTo(2);
+        assertThat(outbox.add()).as("next drop").isEqualTo(new Outbox.Drop(2, 1));
         assertThat(outbox.peek(10)).as("no gap among the kept").containsExactly(3, 3);
         assertThat(outbox.settled()).as("dropped hellos are settled, not held").isEqualTo(2);
     }
@@ -89,8 +94,8 @@ class OutboxTest {
     @Test
     void capacityOfOne() {
         Outbox outbox = outbox(1);
-        assertThat(outbox.add()).as("first fits").isZero();
-        assertThat(outbox.add()).as("second drops the first").isEqualTo(1);
+        assertThat(outbox.add().count()).as("first fits").isZero();
+        assertThat(outbox.add()).as("second drops the first").isEqualTo(new Outbox.Drop(1, 1));
         assertThat(outbox.peek(10)).as("only the newest").containsExactly(2, 1);
     }
 
@@ -107,13 +112,13 @@ class OutboxTest {
 
     @Test
     void theLedgerMirrorsWhatIsHeld(@TempDir Path dir) throws Exception {
-        try (Ledger ledger = Ledger.create(dir, "box-1", 1, 1000)) {
+        try (Ledger ledger = Ledger.create(dir, "box-1", 1, 1000, System.currentTimeMillis(), 10)) {
             Outbox outbox = new Outbox("box-1-0", 10, new HelloWriter(new Keys("resque", "hello"), "box-1-0",
                     Duration.ofHours(24), ServiceClock.system()), ledger.slot(0));
             for (int i = 0; i < 4; i++) {
                 outbox.add();
             }
-            outbox.remove(1);
+            remove(outbox, 1);
             assertThat(ledger.slot(0).made()).as("made, on disk").isEqualTo(4);
             assertThat(ledger.slot(0).firstHeld()).as("first held, on disk").isEqualTo(2);
         }
@@ -126,5 +131,50 @@ class OutboxTest {
         outbox.scheduleFrom(5_000_000, 1_000_000);
         assertThat(outbox.dueMicros(1)).as("hello 1").isEqualTo(5_000_000);
         assertThat(outbox.dueMicros(4)).as("hello 4, three intervals later").isEqualTo(8_000_000);
+    }
+
+
+    @Test
+    void aTickOverflowingDuringARoundTripSkipsNoUnsentHello() {
+        Outbox outbox = outbox(3);
+        long reported = 0;
+        for (int i = 0; i < 3; i++) {
+            reported += outbox.add().count();
+        }
+        long[] batch = outbox.take(2);
+        reported += outbox.add().count();
+        outbox.confirm(batch[0], batch[1]);
+        assertThat(outbox.peek(10)).as("hellos 3 and 4 were never sent: both still held").containsExactly(3, 2);
+        assertThat(reported).as("drops reported: none, 1 and 2 were sent").isZero();
+        assertThat(outbox.add().count()).as("the next tick fits").isZero();
+        assertThat(outbox.add()).as("and the one after drops the oldest unsent").isEqualTo(new Outbox.Drop(3, 1));
+    }
+
+    @Test
+    void aFailedRoundTripDropsExactlyWhatIsReported() {
+        Outbox outbox = outbox(3);
+        for (int i = 0; i < 3; i++) {
+            outbox.add();
+        }
+        outbox.take(2);
+        assertThat(outbox.add().count()).as("no drop while 1 and 2 are in a round trip").isZero();
+        assertThat(outbox.add().count()).as("nor for the next tick").isZero();
+        outbox.release();
+        assertThat(outbox.add()).as("after the failure, the next tick drops the excess: 1..3").isEqualTo(
+                new Outbox.Drop(1, 3));
+        assertThat(outbox.peek(10)).as("the newest three held, none skipped").containsExactly(4, 3);
+        assertThat(outbox.settled()).as("settled: exactly the dropped").isEqualTo(3);
+    }
+
+    @Test
+    void aConfirmationAfterItsHellosWereDroppedSkipsNothing() {
+        Outbox outbox = outbox(2);
+        outbox.add();
+        outbox.add();
+        long[] batch = outbox.peek(1);
+        outbox.add();
+        outbox.add();
+        outbox.confirm(batch[0], batch[1]);
+        assertThat(outbox.peek(10)).as("hello 1 dropped and then confirmed: 3 and 4 still held").containsExactly(3, 2);
     }
 }

@@ -38,7 +38,7 @@ class SenderRoundTest {
             cursor = Sender.pick(outboxes, cursor, 100, 1000, sources, batches);
             rounds.add(sources.stream().map(Outbox::client).toList());
             for (int i = 0; i < sources.size(); i++) {
-                sources.get(i).remove(batches.get(i)[1]);
+                sources.get(i).confirm(batches.get(i)[0], batches.get(i)[1]);
             }
         }
         assertThat(rounds.get(0)).as("first round").containsExactly("c-0", "c-1", "c-2", "c-3", "c-4", "c-5", "c-6",

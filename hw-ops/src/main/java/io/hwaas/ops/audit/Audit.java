@@ -202,10 +202,11 @@ public final class Audit {
         boolean vanished = running && !live;
         boolean heldOnDisk = record != null && ClientRecord.STOPPED.equals(record.state()) && record.ledger();
 
+        long started = ClientIds.startMillis(client);
+        ticks = boundedTicks(client, ticks, started, record, now, unknown);
         long expected = Math.max(maxSubmitted(client, present), ticks);
         // A client that started within the TTL still has all its blocks; an older one's first blocks
         // may have expired, so its audit starts at its oldest block on record.
-        long started = ClientIds.startMillis(client);
         long first = present.length == 0 || (started > 0 && now - started < auditTtl.toMillis())
                 ? 1 : Math.max(1, present[0] * AuditBits.BLOCK);
 
@@ -251,6 +252,28 @@ public final class Audit {
         if (!lost.isEmpty()) {
             candidates.put(client, lost);
         }
+    }
+
+    /** Clock skew between a client's host (its id's start time) and Redis allowed by {@link #boundedTicks}. */
+    private static final long TICKS_SLACK_MILLIS = 3_600_000;
+
+    /**
+     * A record is read from Redis, so it may be hostile or corrupted: a client makes at most one
+     * hello per interval since it started (an hour of clock skew allowed). A count beyond that is
+     * not believed: the client is audited up to its last hello submitted, and reported UNKNOWN.
+     */
+    private static long boundedTicks(String client, long ticks, long started, ClientRecord record, long now,
+            TreeSet<String> unknown) {
+        if (record == null || started <= 0) {
+            return ticks;
+        }
+        long bound = Math.max(0, now + TICKS_SLACK_MILLIS - started) / Math.max(1, record.intervalMillis()) + 1;
+        if (ticks <= bound) {
+            return ticks;
+        }
+        unknown.add(client + ": its record claims " + ticks + " hello(s) made, more than one per interval since it"
+                + " started allows (" + bound + "); not believed, audited up to its last hello submitted");
+        return 0;
     }
 
     /** Looks at the candidates again, with fresh bits and a fresh view of what is waiting. */
