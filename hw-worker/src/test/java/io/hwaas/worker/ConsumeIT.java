@@ -285,6 +285,35 @@ class ConsumeIT {
     }
 
     @Test
+    void anOversizedPoisonLeftInFlightIsDeadLetteredWithoutCrossingTheNetwork() throws Exception {
+        // 900 kB, far over the 64 KiB HWAAS_MAX_PAYLOAD_BYTES: a claim would send a placeholder back, and
+        // so must the read of a lost claim's jobs.
+        String poison = "{\"class\":\"PrintJob\",\"args\":[\"" + "y".repeat(900_000) + "\"]}";
+        jedis.rpush("staging", poison);
+        TestHellos.enqueue(jedis, KEYS, "c-1-0", 1, 3);
+        jedis.rpush("staging", jedis.lrange(KEYS.queue(), 0, -1).toArray(new String[0]));
+        jedis.del(KEYS.queue());
+        String inflight = KEYS.inflight(Keys.consumer("w-huge", 0));
+        try (RunningWorker worker = RunningWorker.start(redis.url(1), "HWAAS_WORKER_NAME", "w-huge",
+                "HWAAS_WORKER_THREADS", "1")) {
+            await("the consumer blocked in BLMOVE").atMost(Duration.ofSeconds(10))
+                    .until(() -> TestRedis.info(jedis, "clients", "blocked_clients") == 1);
+            long sentBefore = TestRedis.info(jedis, "stats", "total_net_output_bytes");
+            jedis.rename("staging", inflight);
+            jedis.clientKill(new ClientKillParams().type(ClientType.NORMAL).skipMe(ClientKillParams.SkipMe.YES));
+            await("the hellos beside the poison printed").atMost(Duration.ofSeconds(10))
+                    .until(() -> worker.lines().size() == 3);
+            await("acknowledged").atMost(Duration.ofSeconds(5)).until(() -> !jedis.exists(inflight));
+            long sent = TestRedis.info(jedis, "stats", "total_net_output_bytes") - sentBefore;
+            JsonNode entry = JSON.readTree(jedis.lindex(KEYS.deadLetter(), 0));
+            assertThat(entry.path("reason").asText()).as("reason").isEqualTo("oversized_payload");
+            assertThat(entry.path("detail").asText()).as("detail").contains("not transferred");
+            assertThat(entry.path("length").asLong()).as("length").isEqualTo(poison.length());
+            assertThat(sent).as("bytes Redis sent to anyone meanwhile: not the poison").isLessThan(100_000);
+        }
+    }
+
+    @Test
     void aBlockTimeoutLongerThanTheRedisTimeoutKeepsItsConnection() throws Exception {
         // The blocking read must outlast BLMOVE's own timeout, or every idle wait ends in a reconnect.
         try (RunningWorker worker = RunningWorker.start(redis.url(1), "HWAAS_REDIS_TIMEOUT", "100ms",

@@ -123,4 +123,26 @@ class OpsIT {
         assertThat(audit.exit()).as("exit status (3 would be the JVM out of memory): " + audit.describe()).isZero();
         assertThat(audit.out()).as("its report").contains("\"queued\":1500000", "\"verdict\":\"OK\"");
     }
+
+    @Test
+    void largeJunkInTheQueueIsCountedAndTheAuditStillFitsItsHeap() throws Exception {
+        // 180 MB of junk among 1000 queued hellos, audited in the worker image's 96 MiB heap: 60
+        // payloads of 1 MB (no longer than a worker may parse: read a few at a time) and 30 of 4 MB
+        // (longer: counted, never read); the audit used to read them all in one page.
+        String client = ClientIds.container(ClientIds.of("junk", System.currentTimeMillis(), 0)) + "-0";
+        TestHellos.enqueue(jedis, KEYS, client, 1, 500);
+        String junk = "j".repeat(1_000_000);
+        for (int i = 0; i < 60; i++) {
+            jedis.rpush(KEYS.queue(), junk);
+        }
+        // Longer than this Redis takes in one argument (proto-max-bulk-len 1mb): built inside it.
+        jedis.eval("for i = 1, 30 do redis.call('RPUSH', KEYS[1], string.rep('J', 4000000)) end", 1, KEYS.queue());
+        TestHellos.enqueue(jedis, KEYS, client, 501, 1000);
+        Command.Result audit = Command.java(List.of("-Xmx96m", "-XX:+ExitOnOutOfMemoryError"), Main.class.getName(),
+                "audit", "--json").unset(name -> name.startsWith("HWAAS_")).env("REDIS_URL", redis.url(1))
+                .run(Duration.ofMinutes(2));
+        assertThat(audit.exit()).as("exit status (3 would be the JVM out of memory): " + audit.describe()).isZero();
+        assertThat(audit.out()).as("its report: the junk counted, the hellos on both sides of it waiting")
+                .contains("\"queued\":1090", "\"waiting\":1000", "\"verdict\":\"OK\"");
+    }
 }

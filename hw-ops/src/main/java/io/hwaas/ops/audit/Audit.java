@@ -113,6 +113,13 @@ public final class Audit {
         for (String client : clients) {
             String container = ClientIds.container(client);
             ClientRecord record = container == null ? null : records.get(container);
+            if (record != null && ClientIds.index(client) >= record.clients()) {
+                // Read from Redis, so possibly hostile: a record too short for this id is not believed.
+                unknown.add(keys.clientRecord(container) + ": lists " + record.clients() + " logical client(s), yet "
+                        + client + " has hellos; a bad record, not believed: " + client + " audited up to its last"
+                        + " hello submitted");
+                record = null;
+            }
             auditClient(client, blocks.getOrDefault(client, new long[0]), record, now, pending, tally, candidates, unknown);
         }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hwaas.common.hello.Keys;
+import io.hwaas.common.redis.LuaScript;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,12 +22,19 @@ import redis.clients.jedis.exceptions.JedisDataException;
 /**
  * Hellos still waiting somewhere: in the queue, in an in-flight list, or dead-lettered, per client
  * as {@link SeqRanges}. Read in pages and parsed with a streaming parser that looks only for the
- * hello's identity, so millions of queued hellos take seconds and little memory. A key of the
- * wrong type where a list should be (something else wrote it) is not read but named in
- * {@link #unreadable}: the audit cannot say what it holds.
+ * hello's identity, so millions of queued hellos take seconds and little memory. A page is bounded
+ * in bytes too (page.lua), and a payload longer than any worker parses is counted, never read, so
+ * large junk cannot exhaust the audit's heap. A key of the wrong type where a list should be
+ * (something else wrote it) is not read but named in {@link #unreadable}: the audit cannot say
+ * what it holds.
  */
 final class Pending {
     private static final int PAGE = 10_000;
+    /** A page ends with the payload that takes it past this many bytes. */
+    private static final int PAGE_BYTES = 4 << 20;
+    /** The largest HWAAS_MAX_PAYLOAD_BYTES allows: no worker parses a longer payload, nor the audit. */
+    private static final int LONGEST = 1 << 20;
+    private static final LuaScript PAGE_SCRIPT = LuaScript.load(Pending.class, "page.lua");
     private static final JsonFactory JSON = new JsonFactory();
     private static final ObjectMapper ENTRIES = new ObjectMapper();
 
@@ -73,12 +81,19 @@ final class Pending {
 
     private long collect(Jedis jedis, String list, boolean deadLetterEntries) {
         long count = 0;
-        for (long start = 0; ; start += PAGE) {
+        long start = 0;
+        while (true) {
             List<String> page;
+            boolean more;
             try {
-                page = jedis.lrange(list, start, start + PAGE - 1);
+                List<?> reply = (List<?>) PAGE_SCRIPT.run(jedis, List.of(list), List.of(Long.toString(start),
+                        Integer.toString(PAGE), Integer.toString(PAGE_BYTES), Integer.toString(LONGEST)));
+                more = Long.valueOf(1).equals(reply.get(0));
+                @SuppressWarnings("unchecked")
+                List<String> items = (List<String>) reply.get(1);
+                page = items;
             } catch (JedisDataException e) {
-                if (e.getMessage() == null || !e.getMessage().startsWith("WRONGTYPE")) {
+                if (e.getMessage() == null || !e.getMessage().contains("WRONGTYPE")) {
                     throw e;
                 }
                 unreadable.add(list + ": a " + jedis.type(list) + " where a list of jobs should be; not read (a"
@@ -92,7 +107,8 @@ final class Pending {
                 }
             }
             count += page.size();
-            if (page.size() < PAGE) {
+            start += page.size();
+            if (!more || page.isEmpty()) {
                 return count;
             }
         }

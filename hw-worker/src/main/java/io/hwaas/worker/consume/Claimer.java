@@ -103,7 +103,7 @@ final class Claimer {
      */
     List<Job> next(Jedis jedis, boolean blocking) {
         if (checkOwnInflight) {
-            List<String> left = LostClaims.leftIn(jedis, inflight);
+            List<String> left = LostClaims.leftIn(jedis, inflight, maxPayloadBytes);
             checkOwnInflight = false;
             if (!left.isEmpty()) {
                 return decode(left);
